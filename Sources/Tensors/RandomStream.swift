@@ -84,3 +84,17 @@ extension RandomStream: Equatable {
         lhs.seed == rhs.seed && lhs.stream == rhs.stream && lhs.position == rhs.position
     }
 }
+
+extension StreamKey {
+    /// Every purpose Partita draws random numbers for, in one place so no two ever share a stream.
+    /// Index conventions are given per purpose.
+    public static let initialization = StreamKey(purpose: 1)  // index: layer
+    public static let dataSplit = StreamKey(purpose: 2)  // index: 0
+    public static let dataShuffle = StreamKey(purpose: 3)  // index: epoch
+    public static let dataGeneration = StreamKey(purpose: 4)  // index: generator-specific
+    public static let alraoLearningRates = StreamKey(purpose: 5)  // index: layer
+    public static let probeBatch = StreamKey(purpose: 6)  // index: 0
+    public static let curvatureBatch = StreamKey(purpose: 7)  // index: refresh
+    public static let variationalNoise = StreamKey(purpose: 8)  // index: step (per rank: + rank offset)
+    public static let testing = StreamKey(purpose: 99)  // index: free, for tests only
+}
