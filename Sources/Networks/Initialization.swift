@@ -1,0 +1,49 @@
+public import Tensors
+
+/// How a dense layer's weights `W (outputs, inputs)` and bias `b (outputs)` are drawn at the start.
+///
+/// `fan_in` is the layer's input count. Every layer draws from its own stream
+/// `(seed, StreamKey.initialization.with(index: layer))`, weights in row-major order then the bias, so any
+/// process computes the same initial parameters and changing one layer's width leaves the others alone.
+public enum Initialization: Hashable, Sendable {
+    /// `W ~ N(0, σ_w²/fan_in)`, `b ~ N(0, σ_b²)`: the LeCun-style scaling of the grouped Newton and
+    /// Gaussianity papers (σ_w = 1 gives LeCun normal).
+    case gaussian(sigmaW: Double, sigmaB: Double)
+    /// `W ~ N(0, 2/fan_in)`, `b = 0` (He et al. 2015, for ReLU).
+    case he
+    /// `W ~ U(−a, a)` with `a = √(6/(fan_in + fan_out))`, `b = 0` (Glorot & Bengio 2010, uniform form).
+    case glorot
+    /// `W = 𝒲(θ, scale)/√fan_in` with 𝒲 the symmetric Weibull law, `b = 0`: the weight law of the
+    /// Weibull-paired activations (Wolinski & Arbel), with `E[W²]·fan_in = scale²·Γ(1 + 2/θ)`.
+    case weibull(theta: Double, scale: Double)
+
+    /// The names accepted in configs.
+    public static let names = ["gaussian", "he", "glorot", "weibull"]
+
+    /// Fills the weight and bias of one layer.
+    public func draw<Scalar: BLASScalar>(
+        inputs: Int, outputs: Int, hasBias: Bool, seed: UInt64, layer: Int
+    ) -> (weight: [Scalar], bias: [Scalar]) {
+        var stream = RandomStream(seed: seed, key: .initialization.with(index: layer))
+        let fanIn = Double(inputs)
+        let weightCount = inputs * outputs
+        let weight: [Scalar]
+        var bias = [Scalar](repeating: 0, count: hasBias ? outputs : 0)
+        switch self {
+        case .gaussian(let sigmaW, let sigmaB):
+            let std = sigmaW / fanIn.squareRoot()
+            weight = stream.draw(weightCount) { std * $0.normal() }
+            if hasBias && sigmaB != 0 { bias = stream.draw(outputs) { sigmaB * $0.normal() } }
+        case .he:
+            let std = (2 / fanIn).squareRoot()
+            weight = stream.draw(weightCount) { std * $0.normal() }
+        case .glorot:
+            let limit = (6 / (fanIn + Double(outputs))).squareRoot()
+            weight = stream.draw(weightCount) { $0.uniform(-limit, limit) }
+        case .weibull(let theta, let scale):
+            let factor = 1 / fanIn.squareRoot()
+            weight = stream.draw(weightCount) { factor * $0.symmetricWeibull(shape: theta, scale: scale) }
+        }
+        return (weight, bias)
+    }
+}
