@@ -58,7 +58,7 @@ let package = Package(
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
         .target(name: "Cluster"),
-        .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster"]),
+        .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
             dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging]),

@@ -1,0 +1,72 @@
+public import Networks
+public import Tensors
+
+/// A first-order update rule on the flat parameter buffer.
+///
+/// An optimizer validates its hyper-parameters in `init`, keeps its state (moments, step count) outside
+/// the model in buffers of the parameters' layout, and has one `step`. The trainer sets `learningRate`
+/// before each step (for schedules); all other settings are fixed at construction.
+public protocol Optimizer<Scalar> {
+    associatedtype Scalar: BLASScalar
+
+    /// The config name, e.g. `sgd`.
+    var name: String { get }
+    /// The learning rate η used by the next `step`.
+    var learningRate: Double { get set }
+
+    /// `θ ← update(θ, g)`, in place. `gradient` has the parameters' layout.
+    mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>)
+
+    /// Everything needed to continue exactly where this optimizer is: for checkpoints.
+    var state: OptimizerState<Scalar> { get }
+    /// Restores a state from `state`; throws when it does not fit this optimizer.
+    mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError)
+}
+
+/// An optimizer's state: named buffers in the parameters' layout and integer counters.
+public struct OptimizerState<Scalar: BLASScalar>: Sendable, Equatable {
+    public var buffers: [String: [Scalar]]
+    public var counters: [String: Int64]
+
+    public init(buffers: [String: [Scalar]] = [:], counters: [String: Int64] = [:]) {
+        self.buffers = buffers
+        self.counters = counters
+    }
+}
+
+/// A rejected hyper-parameter or an optimizer state that does not fit.
+public enum OptimizerError: Error, CustomStringConvertible, Equatable {
+    case invalidHyperparameter(name: String, value: Double, requirement: String)
+    case stateMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .invalidHyperparameter(let name, let value, let requirement):
+            "optimizer.\(name) = \(value) is invalid: it must be \(requirement)"
+        case .stateMismatch(let detail): "optimizer state does not fit: \(detail)"
+        }
+    }
+
+    /// Throws `invalidHyperparameter` unless `condition` holds.
+    static func require(
+        _ condition: Bool, _ name: String, _ value: Double, _ requirement: String
+    ) throws(OptimizerError) {
+        if !condition { throw OptimizerError.invalidHyperparameter(name: name, value: value, requirement: requirement) }
+    }
+}
+
+extension OptimizerState {
+    /// The buffer `name`, checked to hold `count` values.
+    func buffer(_ name: String, count: Int) throws(OptimizerError) -> [Scalar] {
+        guard let buffer = buffers[name] else { throw .stateMismatch("missing buffer '\(name)'") }
+        guard buffer.count == count else {
+            throw .stateMismatch("buffer '\(name)' has \(buffer.count) values, the model has \(count)")
+        }
+        return buffer
+    }
+
+    func counter(_ name: String) throws(OptimizerError) -> Int64 {
+        guard let value = counters[name] else { throw .stateMismatch("missing counter '\(name)'") }
+        return value
+    }
+}
