@@ -1,1 +1,3 @@
-// placeholder
+import Commands
+
+Partita.main()

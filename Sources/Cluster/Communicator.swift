@@ -1,0 +1,98 @@
+/// How values from all ranks are combined. The corresponding MPI constants are `MPI_SUM` and `MPI_MAX`
+/// (`average` is a sum followed by a division by the world size, on every rank).
+public enum ReductionOperation: String, Sendable, CaseIterable {
+    case sum
+    case average
+    case max
+    case min
+}
+
+/// The element types collectives carry. Each maps to one MPI datatype (`MPI_FLOAT`, `MPI_DOUBLE`,
+/// `MPI_INT64_T`, ...); Swift's `Int` is deliberately absent, so nobody sends it as `MPI_INT` by mistake.
+public enum CollectiveType: String, Sendable {
+    case float32, float64, int64, int32, uint64, uint8
+}
+
+/// A Swift type a collective can carry.
+public protocol CollectiveElement: Numeric, Sendable {
+    static var collectiveType: CollectiveType { get }
+}
+
+extension Float: CollectiveElement { public static var collectiveType: CollectiveType { .float32 } }
+extension Double: CollectiveElement { public static var collectiveType: CollectiveType { .float64 } }
+extension Int64: CollectiveElement { public static var collectiveType: CollectiveType { .int64 } }
+extension Int32: CollectiveElement { public static var collectiveType: CollectiveType { .int32 } }
+extension UInt64: CollectiveElement { public static var collectiveType: CollectiveType { .uint64 } }
+extension UInt8: CollectiveElement { public static var collectiveType: CollectiveType { .uint8 } }
+
+/// A non-blocking collective in flight. Its buffer must stay valid and untouched until `wait()` returns.
+public protocol PendingCollective: AnyObject {
+    /// Blocks until the collective has completed on this rank.
+    func wait() throws
+}
+
+/// The collective operations Partita's training needs, over a fixed group of processes (ranks).
+///
+/// Two backends implement it: `MPICommunicator` (in the `MPI` module, over Open MPI) and
+/// `SingleProcessCommunicator` (a world of one, for plain runs and unit tests). Training code is written
+/// against this protocol only. Every rank must call the same collectives in the same order with the same
+/// counts; a mismatch is a bug that the MPI backend turns into an error or a watchdog abort, not a hang.
+///
+/// Implementations are not `Sendable`: MPI calls are made from one thread.
+public protocol Communicator: AnyObject {
+    /// This process's index, in 0..<size.
+    var rank: Int { get }
+    /// The number of processes.
+    var size: Int { get }
+    /// The name of the host this rank runs on.
+    var hostName: String { get }
+
+    /// Combines `buffer` across ranks in place: afterwards every rank holds the same result.
+    func allReduce<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation) throws
+
+    /// Starts an in-place all-reduce and returns at once; the result is in `buffer` after `wait()`.
+    func startAllReduce<T: CollectiveElement>(
+        _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
+    ) throws -> any PendingCollective
+
+    /// Copies `buffer` from `root` to every rank.
+    func broadcast<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws
+
+    /// Collects one byte record of any length from every rank at `root`. `root` gets all records, in rank
+    /// order; the other ranks get an empty array.
+    func gather(_ record: [UInt8], root: Int) throws -> [[UInt8]]
+
+    /// Waits until every rank has reached the barrier.
+    func barrier() throws
+
+    /// Ends every process of the job with `exitCode`, from any rank, without waiting for the others.
+    func abort(exitCode: Int32) -> Never
+}
+
+/// An error reported by a communication backend.
+public struct CommunicatorError: Error, CustomStringConvertible {
+    public let operation: String
+    public let message: String
+
+    public init(operation: String, message: String) {
+        self.operation = operation
+        self.message = message
+    }
+
+    public var description: String { "\(operation) failed: \(message)" }
+}
+
+extension Communicator {
+    /// `allReduce` over a whole array.
+    public func allReduce<T: CollectiveElement>(_ values: inout [T], _ operation: ReductionOperation) throws {
+        try values.withUnsafeMutableBufferPointer { try allReduce($0, operation) }
+    }
+
+    /// `broadcast` over a whole array.
+    public func broadcast<T: CollectiveElement>(_ values: inout [T], root: Int) throws {
+        try values.withUnsafeMutableBufferPointer { try broadcast($0, root: root) }
+    }
+
+    /// Whether this rank is the coordinator (rank 0), which writes the run directory.
+    public var isCoordinator: Bool { rank == 0 }
+}

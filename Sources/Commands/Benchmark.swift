@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `partita bench`: measured speed, as ratios taken side by side in one run.
+struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a training step against its GEMMs alone (build with -c release).",
+        discussion: """
+            Times full training steps (forward, loss, backward, SGD update) of an MLP and, in alternating \
+            rounds, the same GEMM calls alone; reports samples/s and the GEMMs' share of the step. Set \
+            OPENBLAS_NUM_THREADS=1 to measure one BLAS thread.
+            """)
+
+    @Option(help: "Layer sizes, input first.")
+    var sizes: String = "784,1024,1024,10"
+
+    @Option(help: "Batch size.")
+    var batch = 256
+
+    @Option(help: "Scalar type: float32 or float64.")
+    var dtype: DTypeArgument = .float32
+
+    @Option(help: "Alternating timing rounds (the median is reported).")
+    var rounds = 7
+
+    @Option(help: "Steps per round.")
+    var steps = 5
+
+    func validate() throws {
+        guard parsedSizes.count >= 2, parsedSizes.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--sizes must be at least two positive integers separated by commas, e.g. 784,256,10")
+        }
+        guard batch > 0, rounds > 0, steps > 0 else { throw ValidationError("--batch, --rounds and --steps must be positive") }
+    }
+
+    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() throws {
+        #if DEBUG
+            Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
+        #endif
+        let result =
+            dtype == .float64
+            ? try StepBenchmark.run(Double.self, sizes: parsedSizes, batch: batch, rounds: rounds, stepsPerRound: steps)
+            : try StepBenchmark.run(Float.self, sizes: parsedSizes, batch: batch, rounds: rounds, stepsPerRound: steps)
+        let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
+        Console.output("MLP \(sizes), batch \(batch), \(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
+        Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
+        Console.output(String(format: "training step:     %8.2f ms  (%.0f samples/s)", 1000 * result.stepSeconds, result.samplesPerSecond))
+        Console.output(String(format: "same GEMMs alone:  %8.2f ms  (%.1f GFLOP/s)", 1000 * result.gemmSeconds, result.gemmGigaflops))
+        Console.output(String(format: "GEMM share of the step: %.1f%%", 100 * result.gemmShare))
+    }
+}
+
+enum DTypeArgument: String, ExpressibleByArgument, CaseIterable {
+    case float32, float64
+}

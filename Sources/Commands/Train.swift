@@ -1,0 +1,63 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Logging
+import Training
+
+/// `partita train [CONFIG] [--set key=value ...] [--resume RUN]`.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model from a YAML config (default: an MLP on the bundled digits data set).",
+        discussion: """
+            Every config key has a default (see docs/configuration.md); the config file and --set \
+            override them. The run directory (config, metrics, checkpoints, logs) is written under \
+            run.dir/run.name. Under mpirun every rank runs this same command and rank 0 writes the run \
+            directory.
+            """)
+
+    @Argument(help: "A YAML config file. Without one, the built-in default is trained.")
+    var config: String?
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a config key, e.g. --set optimizer.lr=0.01 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Continue the run in this run directory from its latest checkpoint.", valueName: "run-dir"))
+    var resume: String?
+
+    @OptionGroup var shared: SharedOptions
+
+    func validate() throws {
+        if resume != nil && config != nil {
+            throw ValidationError("give either a config file or --resume RUN, not both (a resumed run uses its own config.yaml)")
+        }
+    }
+
+    func run() throws {
+        try Runtime.run(logLevel: shared.logLevel.level) { context in
+            let resolved = resume == nil ? try ConfigLoader.load(path: config, overrides: overrides) : ResolvedConfig()
+            let observer: ProgressReporter? =
+                context.communicator.isCoordinator
+                ? ProgressReporter(bar: Console.isTerminal && !shared.plain, logEvery: resolved.integer("train.log_every"))
+                : nil
+            let outcome = try TrainingSession.run(
+                config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
+                commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,
+                observer: observer, onRunDirectory: { directory in
+                    try context.records.attach(path: directory.rankLogPath(context.communicator.rank))
+                })
+            guard context.communicator.isCoordinator else { return }
+            let summary = outcome.summary
+            if let validation = summary.validation { Console.output(Self.describe(validation)) }
+            if let test = summary.test { Console.output(Self.describe(test)) }
+            if let path = outcome.runDirectory { Console.output("run directory: \(path)") }
+        }
+    }
+
+    static func describe(_ result: EvaluationResult) -> String {
+        var text = String(format: "%@ loss %.6f", result.split, result.loss)
+        if let accuracy = result.accuracy { text += String(format: ", accuracy %.2f%%", 100 * accuracy) }
+        return text + " (\(result.count) samples)"
+    }
+}

@@ -1,0 +1,45 @@
+public import Cluster
+public import Datasets
+public import Networks
+public import Tensors
+
+/// Loss and accuracy of a model on a set of rows, sharded across ranks.
+public enum Evaluation {
+    /// Rows are split strided (`rows[rank], rows[rank + size], ...`), evaluated in chunks of `chunk`, and
+    /// the sums of loss, correct predictions and counts are all-reduced, so every rank returns the same
+    /// global summary.
+    public static func evaluate<Scalar: BLASScalar>(
+        model: MLP<Scalar>, loss: Loss, data: PreparedData, dataset: Dataset, rows: [Int],
+        communicator: any Communicator, chunk: Int = 512
+    ) throws -> LossSummary {
+        let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
+        var summary = LossSummary()
+        var pass = ForwardPass<Scalar>()
+        var start = 0
+        while start < mine.count {
+            let part = Array(mine[start..<min(start + chunk, mine.count)])
+            let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
+            model.forward(inputs, into: &pass)
+            var none: Matrix<Scalar>? = nil
+            summary = summary + loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+            start += chunk
+        }
+        var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]
+        if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+        return LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
+    }
+}
+
+/// Checks that all ranks hold the same value of something (a config hash, a data shape, the parameters).
+public enum Agreement {
+    /// Broadcasts rank 0's `fingerprint`; returns, on every rank, the ranks whose fingerprint differs.
+    public static func ranksDiffering(from fingerprint: UInt64, communicator: any Communicator) throws -> [Int] {
+        guard communicator.size > 1 else { return [] }
+        var reference = [fingerprint]
+        try communicator.broadcast(&reference, root: 0)
+        var flags = [Int64](repeating: 0, count: communicator.size)
+        flags[communicator.rank] = reference[0] == fingerprint ? 0 : 1
+        try communicator.allReduce(&flags, .sum)
+        return flags.indices.filter { flags[$0] != 0 }
+    }
+}

@@ -1,0 +1,57 @@
+public import Cluster
+import Foundation
+public import Networks
+public import Optimizers
+public import Tensors
+
+/// Rank 0's writer for a run directory: metrics lines, checkpoints with a `latest` link and retention.
+public final class RunWriter {
+    public let directory: RunDirectory
+    let metrics: LineWriter
+    let keepCheckpoints: Int
+
+    /// Opens `directory` for writing. With `resumeStep`, metrics records after that step (written by the
+    /// interrupted run after its last checkpoint) are dropped first, so the file reads as one run.
+    public init(directory: RunDirectory, keepCheckpoints: Int, resumeStep: Int? = nil) throws {
+        self.directory = directory
+        self.keepCheckpoints = keepCheckpoints
+        if let resumeStep { try Self.truncateMetrics(path: directory.metricsPath, after: resumeStep) }
+        metrics = try LineWriter(path: directory.metricsPath)
+    }
+
+    public func record(_ line: JSONLine) throws {
+        try metrics.append(line.description)
+    }
+
+    /// Writes a checkpoint atomically, points `latest` at it, and deletes the oldest beyond the retention.
+    @discardableResult
+    public func saveCheckpoint<Scalar: TrainingScalar>(
+        step: Int, parameters: ParameterBuffer<Scalar>, optimizer: any Optimizer<Scalar>, config: ResolvedConfig
+    ) throws -> String {
+        let path = directory.checkpointPath(step: step)
+        let file = CheckpointFile.make(
+            step: step, parameters: parameters, optimizerName: optimizer.name, optimizerState: optimizer.state,
+            config: config)
+        try file.write(to: path)
+        try AtomicFile.updateSymlink(
+            named: "latest", in: directory.checkpointsPath, pointingTo: RunDirectory.checkpointFileName(step: step))
+        let existing = ((try? FileManager.default.contentsOfDirectory(atPath: directory.checkpointsPath)) ?? [])
+            .filter { $0.hasPrefix("step-") && $0.hasSuffix(".safetensors") }.sorted()
+        for old in existing.dropLast(keepCheckpoints) {
+            try? FileManager.default.removeItem(atPath: (directory.checkpointsPath as NSString).appendingPathComponent(old))
+        }
+        return path
+    }
+
+    static func truncateMetrics(path: String, after step: Int) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let recordStep = object["step"] as? Int
+            else { return true }
+            return recordStep <= step
+        }
+        try AtomicFile.write(string: kept.map { $0 + "\n" }.joined(), to: path)
+    }
+}

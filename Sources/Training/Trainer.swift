@@ -1,0 +1,219 @@
+public import Cluster
+public import Datasets
+import Foundation
+public import Logging
+public import Networks
+public import Optimizers
+public import Tensors
+
+/// The data-parallel training loop, written against `Communicator`: the same code runs alone, under
+/// `mpirun` on one host, or across hosts.
+///
+/// Each step every rank takes its strided share of the global batch (see `EpochSchedule`), computes the
+/// gradient of `(1/N)·Σ_{its samples} ℓ` with N the global batch, and the all-reduced sum of those is the
+/// gradient of the global mean loss: N ranks with batch b compute the step of one rank with batch N·b.
+/// Every rank then applies the same update to the same parameters, so they stay bit-identical (checked by a
+/// hash every `train.hash_check_every` steps).
+public final class Trainer<Scalar: TrainingScalar> {
+    public let config: ResolvedConfig
+    public let data: PreparedData
+    public private(set) var model: MLP<Scalar>
+    public private(set) var optimizer: any Optimizer<Scalar>
+    public let loss: Loss
+    public let schedule: EpochSchedule
+    public let learningRates: LearningRateSchedule
+    /// Steps completed so far (the next step's index).
+    public private(set) var step = 0
+    public let totalSteps: Int
+
+    let communicator: any Communicator
+    let writer: RunWriter?
+    let logger: Logger
+    let observer: (any TrainingObserver)?
+
+    /// - Parameters:
+    ///   - writer: the run directory writer; only the coordinator has one.
+    ///   - observer: progress callbacks; only the coordinator has one.
+    public init(
+        config: ResolvedConfig, data: PreparedData, communicator: any Communicator, writer: RunWriter?,
+        logger: Logger, observer: (any TrainingObserver)? = nil
+    ) throws {
+        self.config = config
+        self.data = data
+        self.communicator = communicator
+        self.writer = writer
+        self.logger = logger
+        self.observer = observer
+        let architecture = ModelFactory.architecture(config, data: data)
+        model = MLP(architecture, initialization: ModelFactory.initialization(config), seed: UInt64(config.integer("run.seed")))
+        optimizer = try ModelFactory.optimizer(config)
+        loss = try ModelFactory.loss(config, task: data.task)
+        do {
+            schedule = try EpochSchedule(
+                sampleCount: data.trainRows.count, globalBatch: config.integer("data.batch_size"),
+                worldSize: communicator.size, seed: UInt64(config.integer("run.seed")))
+        } catch {
+            throw ConfigError(location: "data.batch_size", message: "\(error)")
+        }
+        let planned = config.integer("train.epochs") * schedule.stepsPerEpoch
+        learningRates = LearningRateSchedule(config, totalSteps: planned)
+        let maxSteps = config.integer("train.max_steps")
+        totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
+        // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
+        try communicator.broadcast(&model.parameters.values, root: 0)
+    }
+
+    /// Continues from a checkpoint: parameters, optimizer state and step.
+    public func restore(from checkpoint: CheckpointFile) throws {
+        guard checkpoint.dtype == Scalar.dtypeName else {
+            throw TrainingError.resumeMismatch("the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
+        }
+        model.parameters = try checkpoint.parameters(layout: model.layout)
+        let (name, state) = try checkpoint.optimizerState(layout: model.layout, as: Scalar.self)
+        guard name == optimizer.name else {
+            throw TrainingError.resumeMismatch("the checkpoint's optimizer is \(name), the config's \(optimizer.name)")
+        }
+        try optimizer.restore(state)
+        step = checkpoint.step
+    }
+
+    /// Runs the remaining steps, evaluating and checkpointing as configured.
+    public func train() throws -> TrainingSummary {
+        let started = Date()
+        let startStep = step
+        let logEvery = config.integer("train.log_every")
+        let evalEvery = config.integer("train.eval_every")
+        let checkpointEvery = config.integer("train.checkpoint_every")
+        let hashEvery = config.integer("train.hash_check_every")
+        let stepsPerEpoch = schedule.stepsPerEpoch
+        observer?.trainingWillStart(
+            TrainingPlan(
+                startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, globalBatch: schedule.globalBatch,
+                worldSize: communicator.size, parameterCount: model.layout.count))
+        logger.info(
+            "training",
+            metadata: [
+                "steps": "\(startStep)..<\(totalSteps)", "steps_per_epoch": "\(stepsPerEpoch)",
+                "global_batch": "\(schedule.globalBatch)", "parameters": "\(model.layout.count)",
+            ])
+
+        var permutationEpoch = -1
+        var permutation = [Int]()
+        var gradient = ParameterBuffer<Scalar>(layout: model.layout)
+        var pass = ForwardPass<Scalar>()
+        var window = LossSummary()
+        var windowTime = 0.0
+        var lastTrainingLoss = Double.nan
+        var lastCheckpoint: String?
+        var lastValidation: EvaluationResult?
+
+        while step < totalSteps {
+            let stepStart = DispatchTime.now().uptimeNanoseconds
+            let epoch = step / stepsPerEpoch
+            if epoch != permutationEpoch {
+                permutation = schedule.permutation(epoch: epoch)
+                permutationEpoch = epoch
+            }
+            let positions = schedule.localPositions(permutation: permutation, step: step % stepsPerEpoch, rank: communicator.rank)
+            let rows = positions.map { data.trainRows[$0] }
+            let (inputs, targets) = data.batch(data.source, rows: rows, as: Scalar.self)
+
+            model.forward(inputs, into: &pass)
+            var dOutput: Matrix<Scalar>? = Matrix(rows: rows.count, columns: model.architecture.outputs)
+            let local = loss.evaluate(
+                outputs: pass.output, targets: targets, scale: 1 / Double(schedule.globalBatch), gradient: &dOutput)
+            guard local.lossSum.isFinite else {
+                throw TrainingError.nonFiniteLoss(rank: communicator.rank, step: step, value: local.lossSum)
+            }
+            model.backward(pass, dOutput: dOutput!, into: &gradient)
+            if communicator.size > 1 { try communicator.allReduce(&gradient.values, .sum) }
+            var totals = [local.lossSum, Double(local.correct), Double(local.count)]
+            if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+            let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
+
+            let learningRate = learningRates.rate(at: step)
+            optimizer.learningRate = learningRate
+            optimizer.step(parameters: &model.parameters, gradient: gradient)
+            step += 1
+
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
+            window = window + global
+            windowTime += seconds
+            lastTrainingLoss = global.meanLoss
+            observer?.stepDidFinish(
+                StepProgress(
+                    step: step, totalSteps: totalSteps, epoch: epoch, loss: global.meanLoss, learningRate: learningRate,
+                    stepTime: seconds))
+
+            if step % logEvery == 0 || step == totalSteps {
+                var line = JSONLine()
+                line.add("step", step)
+                line.add("epoch", epoch)
+                line.add("split", "train")
+                line.add("loss", window.meanLoss)
+                if loss.isClassification { line.add("accuracy", window.accuracy) }
+                line.add("lr", learningRate)
+                line.add("step_time_ms", 1000 * windowTime / Double(max(1, window.count / schedule.globalBatch)))
+                line.add("samples_per_second", Double(window.count) / max(windowTime, 1e-12))
+                line.add("time", Date().timeIntervalSince1970)
+                try writer?.record(line)
+                window = LossSummary()
+                windowTime = 0
+            }
+            let epochEnded = step % stepsPerEpoch == 0
+            if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
+                if !data.validationRows.isEmpty {
+                    lastValidation = try evaluate(data.source, rows: data.validationRows, split: "validation")
+                }
+            }
+            if hashEvery > 0 && step % hashEvery == 0 { try checkParametersAgree() }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0) || step == totalSteps {
+                if let writer {
+                    let path = try writer.saveCheckpoint(
+                        step: step, parameters: model.parameters, optimizer: optimizer, config: config)
+                    lastCheckpoint = path
+                    observer?.checkpointDidSave(path: path, step: step)
+                }
+            }
+        }
+        if hashEvery > 0 { try checkParametersAgree() }
+        var testResult: EvaluationResult?
+        if let test = data.test { testResult = try evaluate(test, rows: Array(0..<test.count), split: "test") }
+        let seconds = Date().timeIntervalSince(started)
+        let summary = TrainingSummary(
+            steps: step, finalTrainingLoss: lastTrainingLoss, validation: lastValidation, test: testResult,
+            seconds: seconds,
+            samplesPerSecond: Double((step - startStep) * schedule.globalBatch) / max(seconds, 1e-12),
+            lastCheckpoint: lastCheckpoint)
+        observer?.trainingDidFinish(summary)
+        return summary
+    }
+
+    /// The global loss and accuracy on `rows` of `dataset`: each rank takes a strided share, the sums are
+    /// all-reduced. Records the result in the metrics on the coordinator.
+    @discardableResult
+    public func evaluate(_ dataset: Dataset, rows: [Int], split: String) throws -> EvaluationResult {
+        let summary = try Evaluation.evaluate(
+            model: model, loss: loss, data: data, dataset: dataset, rows: rows, communicator: communicator)
+        let result = EvaluationResult(
+            step: step, split: split, loss: summary.meanLoss, accuracy: loss.isClassification ? summary.accuracy : nil,
+            count: summary.count)
+        var line = JSONLine()
+        line.add("step", step)
+        line.add("split", split)
+        line.add("loss", result.loss)
+        if let accuracy = result.accuracy { line.add("accuracy", accuracy) }
+        line.add("count", result.count)
+        line.add("time", Date().timeIntervalSince1970)
+        try writer?.record(line)
+        observer?.evaluationDidFinish(result)
+        return result
+    }
+
+    /// Compares a hash of the parameter bytes across ranks; throws naming the ranks that differ from rank 0.
+    public func checkParametersAgree() throws {
+        let differing = try Agreement.ranksDiffering(
+            from: FNV1a.hash(values: model.parameters.values), communicator: communicator)
+        if !differing.isEmpty { throw TrainingError.parameterMismatch(ranks: differing, step: step) }
+    }
+}

@@ -1,0 +1,157 @@
+public import Cluster
+import Datasets
+import Foundation
+public import Logging
+import Networks
+import Tensors
+
+/// One `partita train`: resolve what to run, create or reopen the run directory (coordinator only), check
+/// that all ranks agree on the config and the data, train, and record how it ended in `run.json`.
+public enum TrainingSession {
+    /// What a session produced.
+    public struct Outcome: Sendable {
+        public let summary: TrainingSummary
+        /// The run directory (on the coordinator; nil on other ranks).
+        public let runDirectory: String?
+    }
+
+    /// The `train.*` keys a resumed run may change; everything else is fixed by the run's config.yaml.
+    public static let resumableKeys: Set<String> = [
+        "train.epochs", "train.max_steps", "train.log_every", "train.eval_every", "train.checkpoint_every",
+        "train.keep_checkpoints", "train.hash_check_every",
+    ]
+
+    /// Trains from `config`, or resumes the run in `resume` (whose config.yaml, with `resumeOverrides` on top,
+    /// is used instead).
+    public static func run(
+        config: ResolvedConfig, resume: String? = nil, resumeOverrides: [String] = [], commandLine: [String],
+        communicator: any Communicator, logger: Logger, observer: (any TrainingObserver)?,
+        onRunDirectory: (RunDirectory) throws -> Void = { _ in }
+    ) throws -> Outcome {
+        var config = config
+        var checkpoint: CheckpointFile?
+        var directory: RunDirectory?
+        if let resume {
+            let existing = try RunDirectory(existing: resume)
+            config = try ConfigLoader.load(path: existing.configPath)
+            for override in resumeOverrides {
+                let key = String(override.prefix { $0 != "=" })
+                guard resumableKeys.contains(key) else {
+                    throw ConfigError(
+                        location: "--set \(override)",
+                        message: "\(key) cannot change when resuming (the run's config.yaml fixes it); "
+                            + "resumable keys: \(resumableKeys.sorted().joined(separator: ", "))")
+                }
+            }
+            try ConfigLoader.apply(overrides: resumeOverrides, to: &config)
+            guard FileManager.default.fileExists(atPath: existing.latestCheckpointPath) else {
+                throw TrainingError.resumeMismatch("\(existing.path) has no checkpoints/latest to resume from")
+            }
+            let file = try CheckpointFile.read(path: existing.latestCheckpointPath)
+            checkpoint = file
+            if communicator.isCoordinator { directory = existing }
+        }
+
+        let data = try DataPipeline.prepare(config)
+        logger.info("data", metadata: ["summary": "\(data.shapeSummary)"])
+        try requireAgreement(on: config.hash, what: "the resolved config", communicator: communicator)
+        try requireAgreement(on: FNV1a.hash(Array(data.shapeSummary.utf8)), what: "the data shapes", communicator: communicator)
+        let hosts = try gatherHostNames(communicator)
+
+        if communicator.isCoordinator && directory == nil {
+            directory = try RunDirectory.create(parent: config.string("run.dir"), name: config.string("run.name"))
+        }
+        var info = RunInfo(
+            name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: config.integer("run.seed"),
+            commandLine: commandLine, resumedFromStep: checkpoint?.step)
+        if let directory {
+            try onRunDirectory(directory)
+            try AtomicFile.write(string: config.yaml, to: directory.configPath)
+            try AtomicFile.write(string: info.json, to: directory.runInfoPath)
+            logger.info("run directory", metadata: ["path": "\(directory.path)"])
+        }
+        do {
+            let writer = try directory.map {
+                try RunWriter(
+                    directory: $0, keepCheckpoints: config.integer("train.keep_checkpoints"), resumeStep: checkpoint?.step)
+            }
+            let summary: TrainingSummary
+            if config.string("model.dtype") == "float64" {
+                summary = try train(Double.self, config, data, checkpoint, communicator, writer, logger, observer)
+            } else {
+                summary = try train(Float.self, config, data, checkpoint, communicator, writer, logger, observer)
+            }
+            info.finish(status: "completed")
+            if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
+            return Outcome(summary: summary, runDirectory: directory?.path)
+        } catch {
+            info.finish(status: "failed", error: "\(error)")
+            if let directory { try? AtomicFile.write(string: info.json, to: directory.runInfoPath) }
+            throw error
+        }
+    }
+
+    static func train<Scalar: TrainingScalar>(
+        _ type: Scalar.Type, _ config: ResolvedConfig, _ data: PreparedData, _ checkpoint: CheckpointFile?,
+        _ communicator: any Communicator, _ writer: RunWriter?, _ logger: Logger, _ observer: (any TrainingObserver)?
+    ) throws -> TrainingSummary {
+        let trainer = try Trainer<Scalar>(
+            config: config, data: data, communicator: communicator, writer: writer, logger: logger, observer: observer)
+        if let checkpoint {
+            try trainer.restore(from: checkpoint)
+            logger.info("resumed", metadata: ["step": "\(checkpoint.step)", "checkpoint": "\(checkpoint.path)"])
+        }
+        return try trainer.train()
+    }
+
+    static func requireAgreement(on fingerprint: UInt64, what: String, communicator: any Communicator) throws {
+        let differing = try Agreement.ranksDiffering(from: fingerprint, communicator: communicator)
+        if !differing.isEmpty { throw TrainingError.disagreement(what: what, ranks: differing) }
+    }
+
+    static func gatherHostNames(_ communicator: any Communicator) throws -> [String] {
+        let records = try communicator.gather(Array(communicator.hostName.utf8), root: 0)
+        return records.map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// The contents of `run.json`.
+public struct RunInfo: Sendable {
+    public var name: String
+    public var worldSize: Int
+    public var hosts: [String]
+    public var seed: Int
+    public var commandLine: [String]
+    public var resumedFromStep: Int?
+    var start = Date()
+    var end: Date?
+    public var status = "running"
+    public var error: String?
+
+    public mutating func finish(status: String, error: String? = nil) {
+        end = Date()
+        self.status = status
+        self.error = error
+    }
+
+    public var json: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var line = JSONLine()
+        line.add("name", name)
+        line.add("world_size", worldSize)
+        line.add("hosts", raw: "[" + hosts.map(JSONLine.quoted).joined(separator: ",") + "]")
+        line.add("seed", seed)
+        line.add("command", raw: "[" + commandLine.map(JSONLine.quoted).joined(separator: ",") + "]")
+        line.add("resumed_from_step", resumedFromStep)
+        line.add(
+            "versions",
+            raw: "{\"partita\":\(JSONLine.quoted(PartitaVersion.string)),\"os\":"
+                + "\(JSONLine.quoted(ProcessInfo.processInfo.operatingSystemVersionString))}")
+        line.add("start", formatter.string(from: start))
+        line.add("end", end.map { formatter.string(from: $0) })
+        line.add("status", status)
+        line.add("error", error)
+        return line.description + "\n"
+    }
+}
