@@ -31,7 +31,11 @@ extension Activation {
         case .identity:
             for i in 0..<z.count { dZ[i] = dA[i] }
         case .relu:
-            for i in 0..<z.count { dZ[i] = z[i] > 0 ? dA[i] : 0 }
+            // dA[i] is loaded unconditionally: a load inside the select would keep the loop from vectorizing.
+            for i in 0..<z.count {
+                let upstream = dA[i]
+                dZ[i] = z[i] > 0 ? upstream : 0
+            }
         case .tanh:
             for i in 0..<z.count { dZ[i] = dA[i] * (1 - a[i] * a[i]) }
         case .sigmoid:

@@ -50,18 +50,31 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         let keep = Scalar(1 - dampening)
         let first = steps == 0
         if momentum > 0 && velocity.count != count { velocity = [Scalar](repeating: 0, count: count) }
-        let useMomentum = momentum > 0
-        let useNesterov = nesterov
+        // One loop per case, with no branch inside, so each one vectorizes.
         parameters.values.withUnsafeMutableBufferPointer { theta in
             gradient.values.withUnsafeBufferPointer { g in
                 velocity.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<count {
-                        var d = g[i] + decay * theta[i]
-                        if useMomentum {
-                            b[i] = first ? d : mu * b[i] + keep * d
-                            d = useNesterov ? d + mu * b[i] : b[i]
+                    switch (momentum > 0, first, nesterov) {
+                    case (false, _, _):
+                        for i in 0..<count { theta[i] -= eta * (g[i] + decay * theta[i]) }
+                    case (true, true, let nesterov):
+                        let lookahead: Scalar = nesterov ? 1 + mu : 1
+                        for i in 0..<count {
+                            let d = g[i] + decay * theta[i]
+                            b[i] = d
+                            theta[i] -= eta * lookahead * d
                         }
-                        theta[i] -= eta * d
+                    case (true, false, false):
+                        for i in 0..<count {
+                            b[i] = mu * b[i] + keep * (g[i] + decay * theta[i])
+                            theta[i] -= eta * b[i]
+                        }
+                    case (true, false, true):
+                        for i in 0..<count {
+                            let d = g[i] + decay * theta[i]
+                            b[i] = mu * b[i] + keep * d
+                            theta[i] -= eta * (d + mu * b[i])
+                        }
                     }
                 }
             }

@@ -1,6 +1,6 @@
 public import Networks
 public import Optimizers
-public import Tensors
+import Tensors
 
 /// Partita's checkpoint: a safetensors file holding the parameters, the optimizer state, the step and the
 /// resolved config, written atomically.

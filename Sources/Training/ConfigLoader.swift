@@ -24,7 +24,8 @@ public enum ConfigLoader {
         return config
     }
 
-    /// Applies `--set` overrides to a config.
+    /// Applies `--set` overrides to a config. Values are YAML (`[64, 32]`, `1e-3`, `true`), except for
+    /// string keys (names, paths), which take the text after `=` literally.
     public static func apply(overrides: [String], to config: inout ResolvedConfig) throws(ConfigError) {
         for override in overrides {
             let location = "--set \(override)"
@@ -42,6 +43,10 @@ public enum ConfigLoader {
             }
             guard let key = section.keys.first(where: { $0.name == parts[1] }) else {
                 throw .unknownKey(parts[1], in: section, at: location)
+            }
+            if key.type == .string {
+                config.set(key.path, .string(text))  // names and paths are taken literally, not as YAML
+                continue
             }
             let node: Node
             do {

@@ -2,7 +2,7 @@ public import Cluster
 import Foundation
 public import Networks
 public import Optimizers
-public import Tensors
+import Tensors
 
 /// Rank 0's writer for a run directory: metrics lines, checkpoints with a `latest` link and retention.
 public final class RunWriter {

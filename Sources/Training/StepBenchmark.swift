@@ -1,5 +1,5 @@
 import Foundation
-public import Networks
+import Networks
 import Optimizers
 public import Tensors
 

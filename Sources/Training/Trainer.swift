@@ -4,7 +4,7 @@ import Foundation
 public import Logging
 public import Networks
 public import Optimizers
-public import Tensors
+import Tensors
 
 /// The data-parallel training loop, written against `Communicator`: the same code runs alone, under
 /// `mpirun` on one host, or across hosts.
