@@ -14,7 +14,7 @@ import Tensors
 /// gradient of the global mean loss: N ranks with batch b compute the step of one rank with batch N·b.
 /// Every rank then applies the same update to the same parameters, so they stay bit-identical (checked by a
 /// hash every `train.hash_check_every` steps).
-public final class Trainer<Scalar: TrainingScalar> {
+public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     public let config: ResolvedConfig
     public let data: PreparedData
     public private(set) var model: MLP<Scalar>
@@ -27,7 +27,7 @@ public final class Trainer<Scalar: TrainingScalar> {
     public let totalSteps: Int
 
     let communicator: any Communicator
-    let writer: RunWriter?
+    private(set) var writer: RunWriter?
     let logger: Logger
     let observer: (any TrainingObserver)?
 
@@ -61,6 +61,11 @@ public final class Trainer<Scalar: TrainingScalar> {
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
         try communicator.broadcast(&model.parameters.values, root: 0)
+    }
+
+    /// From now on metrics and checkpoints go to `writer` (the coordinator's run directory).
+    public func attach(_ writer: RunWriter) {
+        self.writer = writer
     }
 
     /// Continues from a checkpoint: parameters, optimizer state and step.
@@ -216,4 +221,10 @@ public final class Trainer<Scalar: TrainingScalar> {
             from: FNV1a.hash(values: model.parameters.values), communicator: communicator)
         if !differing.isEmpty { throw TrainingError.parameterMismatch(ranks: differing, step: step) }
     }
+}
+
+/// A trainer of any scalar type, for code that picks the type at run time.
+public protocol TrainerProtocol: AnyObject {
+    func attach(_ writer: RunWriter)
+    func train() throws -> TrainingSummary
 }

@@ -58,6 +58,15 @@ public enum TrainingSession {
         try requireAgreement(on: FNV1a.hash(Array(data.shapeSummary.utf8)), what: "the data shapes", communicator: communicator)
         let hosts = try gatherHostNames(communicator)
 
+        // Everything that can reject the input (model, optimizer, loss, batch schedule, checkpoint) is
+        // checked before the run directory is created, so bad input leaves nothing behind.
+        let isDouble = config.string("model.dtype") == "float64"
+        let trainer: any TrainerProtocol =
+            isDouble
+            ? try makeTrainer(Double.self, config, data, checkpoint, communicator, logger, observer)
+            : try makeTrainer(Float.self, config, data, checkpoint, communicator, logger, observer)
+
+        let resumedRun = directory != nil
         if communicator.isCoordinator && directory == nil {
             directory = try RunDirectory.create(parent: config.string("run.dir"), name: config.string("run.name"))
         }
@@ -68,19 +77,16 @@ public enum TrainingSession {
             try onRunDirectory(directory)
             try AtomicFile.write(string: config.yaml, to: directory.configPath)
             try AtomicFile.write(string: info.json, to: directory.runInfoPath)
-            logger.info("run directory", metadata: ["path": "\(directory.path)"])
+            logger.info(resumedRun ? "resuming run" : "run directory", metadata: ["path": "\(directory.path)"])
         }
         do {
-            let writer = try directory.map {
-                try RunWriter(
-                    directory: $0, keepCheckpoints: config.integer("train.keep_checkpoints"), resumeStep: checkpoint?.step)
+            if let directory {
+                trainer.attach(
+                    try RunWriter(
+                        directory: directory, keepCheckpoints: config.integer("train.keep_checkpoints"),
+                        resumeStep: checkpoint?.step))
             }
-            let summary: TrainingSummary
-            if config.string("model.dtype") == "float64" {
-                summary = try train(Double.self, config, data, checkpoint, communicator, writer, logger, observer)
-            } else {
-                summary = try train(Float.self, config, data, checkpoint, communicator, writer, logger, observer)
-            }
+            let summary = try trainer.train()
             info.finish(status: "completed")
             if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
             return Outcome(summary: summary, runDirectory: directory?.path)
@@ -91,17 +97,17 @@ public enum TrainingSession {
         }
     }
 
-    static func train<Scalar: TrainingScalar>(
+    static func makeTrainer<Scalar: TrainingScalar>(
         _ type: Scalar.Type, _ config: ResolvedConfig, _ data: PreparedData, _ checkpoint: CheckpointFile?,
-        _ communicator: any Communicator, _ writer: RunWriter?, _ logger: Logger, _ observer: (any TrainingObserver)?
-    ) throws -> TrainingSummary {
+        _ communicator: any Communicator, _ logger: Logger, _ observer: (any TrainingObserver)?
+    ) throws -> Trainer<Scalar> {
         let trainer = try Trainer<Scalar>(
-            config: config, data: data, communicator: communicator, writer: writer, logger: logger, observer: observer)
+            config: config, data: data, communicator: communicator, writer: nil, logger: logger, observer: observer)
         if let checkpoint {
             try trainer.restore(from: checkpoint)
             logger.info("resumed", metadata: ["step": "\(checkpoint.step)", "checkpoint": "\(checkpoint.path)"])
         }
-        return try trainer.train()
+        return trainer
     }
 
     static func requireAgreement(on fingerprint: UInt64, what: String, communicator: any Communicator) throws {
