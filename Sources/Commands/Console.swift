@@ -11,8 +11,8 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    static func output(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }
 }
 

@@ -44,7 +44,11 @@ final class ProgressReporter: TrainingObserver {
                 progress.totalSteps, barText, 100 * fraction, rate, progress.loss, Self.duration(remaining))
             FileHandle.standardError.write(Data(line.utf8))
             drawn = true
-        } else if progress.step % logEvery == 0 || progress.step == progress.totalSteps {
+        } else if progress.step == progress.totalSteps
+            || (progress.step % logEvery == 0 && Date().timeIntervalSince(lastDraw) >= 2)
+        {
+            // Plain lines (logs, CI): at most one every 2 seconds, on logging steps, plus the last step.
+            lastDraw = Date()
             emit(
                 String(
                     format: "step %d/%d  epoch %d  loss %.4f  lr %.4g  %.1f step/s  ETA %@", progress.step,

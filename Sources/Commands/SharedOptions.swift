@@ -3,7 +3,7 @@ import Logging
 
 /// Options every subcommand shares.
 struct SharedOptions: ParsableArguments {
-    @Option(help: "Messages at this level and above are shown: trace, debug, info, notice, warning, error.")
+    @Option(help: "Show messages at this level and above.")
     var logLevel: LogLevelArgument = .notice
 
     @Flag(help: "Print plain progress lines instead of a progress bar, even on a terminal.")

@@ -1,0 +1,42 @@
+import ArgumentParser
+@testable import Commands
+import Testing
+import TestSupport
+
+/// The help text is part of the interface: checked word for word against committed baselines.
+@Suite struct HelpTests {
+    static let commands: [(String, any ParsableCommand.Type)] = [
+        ("partita", Partita.self), ("train", Train.self), ("eval", Evaluate.self), ("bench", Benchmark.self),
+    ]
+
+    @Test(arguments: commands.map(\.0))
+    func helpMatchesBaseline(_ name: String) {
+        let command = Self.commands.first { $0.0 == name }!.1
+        let help = Partita.helpMessage(for: command, columns: 100)
+        if let mismatch = Snapshot.mismatch(help, named: "help-\(name).txt") { Issue.record("\(mismatch)") }
+    }
+
+    @Test func everyOptionHasHelp() {
+        for (name, command) in Self.commands {
+            let help = Partita.helpMessage(for: command, columns: 200)
+            for line in help.split(separator: "\n") where line.hasPrefix("  -") {
+                // An option line without help has nothing after the option names.
+                let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+                #expect(parts.count > 2 || line.contains("--help") || line.contains("--version"), "\(name): \(line)")
+            }
+        }
+    }
+
+    @Test func validationMessagesSayWhatToDo() throws {
+        #expect(throws: (any Error).self) { try Train.parse(["a.yaml", "--resume", "runs/x"]).validate() }
+        let message = Partita.message(for: ValidationError("x"))
+        #expect(message == "x")
+        do {
+            var command = try Benchmark.parse(["--sizes", "784"])
+            try command.validate()
+            Issue.record("a single size should be rejected")
+        } catch {
+            #expect(Partita.message(for: error).contains("at least two positive integers"))
+        }
+    }
+}
