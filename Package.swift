@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "TestSupport"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )

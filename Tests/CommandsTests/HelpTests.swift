@@ -32,7 +32,7 @@ import TestSupport
         let message = Partita.message(for: ValidationError("x"))
         #expect(message == "x")
         do {
-            var command = try Benchmark.parse(["--sizes", "784"])
+            let command = try Benchmark.parse(["--sizes", "784"])
             try command.validate()
             Issue.record("a single size should be rejected")
         } catch {
