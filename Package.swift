@@ -64,7 +64,9 @@ let package = Package(
             dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging]),
         .target(
             name: "Commands",
-            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "Training", argumentParser, logging]),
+            dependencies: [
+                "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "Training", argumentParser, logging,
+            ]),
 
         // MARK: - Executables
         .executableTarget(name: "partita", dependencies: ["Commands"]),
@@ -78,7 +80,8 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )

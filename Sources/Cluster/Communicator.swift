@@ -48,7 +48,8 @@ public protocol Communicator: AnyObject {
     var hostName: String { get }
 
     /// Combines `buffer` across ranks in place: afterwards every rank holds the same result.
-    func allReduce<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation) throws
+    func allReduce<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation)
+        throws
 
     /// Starts an in-place all-reduce and returns at once; the result is in `buffer` after `wait()`.
     func startAllReduce<T: CollectiveElement>(

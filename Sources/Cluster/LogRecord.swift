@@ -10,7 +10,9 @@ public struct LogRecord: Sendable, Equatable {
     public var step: Int?
     public var metadata: [String: String]
 
-    public init(time: Double, rank: Int, level: String, message: String, step: Int? = nil, metadata: [String: String] = [:]) {
+    public init(
+        time: Double, rank: Int, level: String, message: String, step: Int? = nil, metadata: [String: String] = [:]
+    ) {
         self.time = time
         self.rank = rank
         self.level = level

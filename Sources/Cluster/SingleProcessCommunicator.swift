@@ -9,7 +9,9 @@ public final class SingleProcessCommunicator: Communicator {
     public var size: Int { 1 }
     public var hostName: String { ProcessInfo.processInfo.hostName }
 
-    public func allReduce<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation) {
+    public func allReduce<T: CollectiveElement>(
+        _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
+    ) {
     }
 
     public func startAllReduce<T: CollectiveElement>(

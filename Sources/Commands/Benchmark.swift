@@ -32,7 +32,9 @@ struct Benchmark: ParsableCommand {
         guard parsedSizes.count >= 2, parsedSizes.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--sizes must be at least two positive integers separated by commas, e.g. 784,256,10")
         }
-        guard batch > 0, rounds > 0, steps > 0 else { throw ValidationError("--batch, --rounds and --steps must be positive") }
+        guard batch > 0, rounds > 0, steps > 0 else {
+            throw ValidationError("--batch, --rounds and --steps must be positive")
+        }
     }
 
     var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -48,8 +50,13 @@ struct Benchmark: ParsableCommand {
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
         Console.output("MLP \(sizes), batch \(batch), \(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
         Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
-        Console.output(String(format: "training step:     %8.2f ms  (%.0f samples/s)", 1000 * result.stepSeconds, result.samplesPerSecond))
-        Console.output(String(format: "same GEMMs alone:  %8.2f ms  (%.1f GFLOP/s)", 1000 * result.gemmSeconds, result.gemmGigaflops))
+        Console.output(
+            String(
+                format: "training step:     %8.2f ms  (%.0f samples/s)", 1000 * result.stepSeconds,
+                result.samplesPerSecond))
+        Console.output(
+            String(
+                format: "same GEMMs alone:  %8.2f ms  (%.1f GFLOP/s)", 1000 * result.gemmSeconds, result.gemmGigaflops))
         Console.output(String(format: "GEMM share of the step: %.1f%%", 100 * result.gemmShare))
     }
 }

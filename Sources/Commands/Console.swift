@@ -43,7 +43,8 @@ struct ConsoleLogHandler: LogHandler {
         }
         records?.append(
             LogRecord(
-                time: Date().timeIntervalSince1970, rank: rank, level: event.level.rawValue, message: "\(event.message)",
+                time: Date().timeIntervalSince1970, rank: rank, level: event.level.rawValue,
+                message: "\(event.message)",
                 metadata: merged.mapValues { "\($0)" }))
     }
 }

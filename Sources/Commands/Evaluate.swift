@@ -36,7 +36,8 @@ struct Evaluate: ParsableCommand {
             var splits = split.flatMap(\.splits)
             if splits.isEmpty { splits = [.validation, .test] }
             let results = try CheckpointEvaluation.run(
-                checkpointPath: checkpoint, splits: splits, dataOverrides: overrides, communicator: context.communicator)
+                checkpointPath: checkpoint, splits: splits, dataOverrides: overrides, communicator: context.communicator
+            )
             guard context.communicator.isCoordinator else { return }
             for result in results {
                 if json {

@@ -37,7 +37,8 @@ final class ProgressReporter: TrainingObserver {
             let fraction = Double(progress.step) / Double(max(progress.totalSteps, 1))
             let width = 24
             let filled = Int(fraction * Double(width))
-            let barText = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
+            let barText =
+                String(repeating: "=", count: filled) + (filled < width ? ">" : "")
                 + String(repeating: " ", count: max(0, width - filled - 1))
             let line = String(
                 format: "\r step %d/%d [%@] %3.0f%%  %.1f step/s  loss %.4f  ETA %@ ", progress.step,

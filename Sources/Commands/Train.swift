@@ -23,14 +23,16 @@ struct Train: ParsableCommand {
         help: ArgumentHelp("Override a config key, e.g. --set optimizer.lr=0.01 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: ArgumentHelp("Continue the run in this run directory from its latest checkpoint.", valueName: "run-dir"))
+    @Option(
+        help: ArgumentHelp("Continue the run in this run directory from its latest checkpoint.", valueName: "run-dir"))
     var resume: String?
 
     @OptionGroup var shared: SharedOptions
 
     func validate() throws {
         if resume != nil && config != nil {
-            throw ValidationError("give either a config file or --resume RUN, not both (a resumed run uses its own config.yaml)")
+            throw ValidationError(
+                "give either a config file or --resume RUN, not both (a resumed run uses its own config.yaml)")
         }
     }
 
@@ -39,12 +41,14 @@ struct Train: ParsableCommand {
             let resolved = resume == nil ? try ConfigLoader.load(path: config, overrides: overrides) : ResolvedConfig()
             let observer: ProgressReporter? =
                 context.communicator.isCoordinator
-                ? ProgressReporter(bar: Console.isTerminal && !shared.plain, logEvery: resolved.integer("train.log_every"))
+                ? ProgressReporter(
+                    bar: Console.isTerminal && !shared.plain, logEvery: resolved.integer("train.log_every"))
                 : nil
             let outcome = try TrainingSession.run(
                 config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
                 commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,
-                observer: observer, onRunDirectory: { directory in
+                observer: observer,
+                onRunDirectory: { directory in
                     try context.records.attach(path: directory.rankLogPath(context.communicator.rank))
                 })
             guard context.communicator.isCoordinator else { return }

@@ -1,5 +1,5 @@
-public import Tensors
 import RealModule
+public import Tensors
 
 /// What a loss compares the network's output with.
 public enum LossTargets<Scalar: BLASScalar>: Sendable {
@@ -117,7 +117,8 @@ public enum Loss: Hashable, Sendable {
                 }
             }
         case (.halfSquaredError, .values(let y)), (.gaussianNLL, .values(let y)):
-            precondition(y.columns == width, "Loss: targets are \(y.shapeDescription), outputs \(outputs.shapeDescription)")
+            precondition(
+                y.columns == width, "Loss: targets are \(y.shapeDescription), outputs \(outputs.shapeDescription)")
             var inverseVariance = 1.0
             if case .gaussianNLL(let variance) = self {
                 inverseVariance = 1 / variance

@@ -17,7 +17,9 @@ extension MLP {
                 var z = [Double](repeating: 0, count: sizes[l + 1])
                 for o in 0..<sizes[l + 1] {
                     var sum = biasView.map { Double(parameters.values[$0.offset + o]) } ?? 0
-                    for i in 0..<sizes[l] { sum += Double(parameters.values[weightView.offset + o * sizes[l] + i]) * a[i] }
+                    for i in 0..<sizes[l] {
+                        sum += Double(parameters.values[weightView.offset + o * sizes[l] + i]) * a[i]
+                    }
                     z[o] = sum
                 }
                 preactivations.append(z)
@@ -39,7 +41,8 @@ extension MLP {
             for l in stride(from: architecture.layerCount - 1, through: 0, by: -1) {
                 let (weightView, biasView) = layout.views(ofLayer: l)
                 let a: [Double] =
-                    l == 0 ? input.row(n).map(Double.init) : preactivations[n][l - 1].map { architecture.activation.value($0) }
+                    l == 0
+                    ? input.row(n).map(Double.init) : preactivations[n][l - 1].map { architecture.activation.value($0) }
                 for o in 0..<sizes[l + 1] {
                     if let biasView { gradient[biasView.offset + o] += dZ[o] }
                     for i in 0..<sizes[l] { gradient[weightView.offset + o * sizes[l] + i] += dZ[o] * a[i] }
@@ -47,7 +50,9 @@ extension MLP {
                 guard l > 0 else { break }
                 var dA = [Double](repeating: 0, count: sizes[l])
                 for i in 0..<sizes[l] {
-                    for o in 0..<sizes[l + 1] { dA[i] += dZ[o] * Double(parameters.values[weightView.offset + o * sizes[l] + i]) }
+                    for o in 0..<sizes[l + 1] {
+                        dA[i] += dZ[o] * Double(parameters.values[weightView.offset + o * sizes[l] + i])
+                    }
                 }
                 dZ = (0..<sizes[l]).map { dA[$0] * architecture.activation.derivative(preactivations[n][l - 1][$0]) }
             }

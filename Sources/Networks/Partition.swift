@@ -49,7 +49,9 @@ public struct Partition: Hashable, Sendable {
         case .weightsBiases:
             let weights = layout.views.filter { $0.role == .weight }.map(\.range)
             let biases = layout.views.filter { $0.role == .bias }.map(\.range)
-            subsets = [Subset(name: "weights", ranges: weights)] + (biases.isEmpty ? [] : [Subset(name: "biases", ranges: biases)])
+            subsets =
+                [Subset(name: "weights", ranges: weights)]
+                + (biases.isEmpty ? [] : [Subset(name: "biases", ranges: biases)])
         }
     }
 

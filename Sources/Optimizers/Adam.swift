@@ -1,6 +1,6 @@
 public import Networks
-public import Tensors
 import RealModule
+public import Tensors
 
 /// Adam (Kingma & Ba 2015) as in PyTorch's `torch.optim.Adam`, with optional L2 weight decay added to the
 /// gradient:

@@ -83,7 +83,8 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
     }
 
     public var state: OptimizerState<Scalar> {
-        OptimizerState(buffers: momentum > 0 && !velocity.isEmpty ? ["momentum": velocity] : [:], counters: ["steps": steps])
+        OptimizerState(
+            buffers: momentum > 0 && !velocity.isEmpty ? ["momentum": velocity] : [:], counters: ["steps": steps])
     }
 
     public mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError) {

@@ -43,7 +43,8 @@ public struct CheckpointFile: Sendable {
         }
         var config = ResolvedConfig()
         do {
-            try ConfigLoader.apply(yaml: try contents.metadataValue(for: "config"), source: path + " (config)", to: &config)
+            try ConfigLoader.apply(
+                yaml: try contents.metadataValue(for: "config"), source: path + " (config)", to: &config)
         } catch let error as ConfigError {
             throw CheckpointError.invalidMetadataValue(
                 path: path, key: "config", value: "…", problem: error.description)
@@ -118,7 +119,8 @@ public struct CheckpointFile: Sendable {
             }
         }
         for counterName in optimizerState.counters.keys.sorted() {
-            file.add(name: "optimizer.counter.\(counterName)", values: [optimizerState.counters[counterName]!], shape: [])
+            file.add(
+                name: "optimizer.counter.\(counterName)", values: [optimizerState.counters[counterName]!], shape: [])
         }
         return file
     }

@@ -32,7 +32,8 @@ public enum CheckpointEvaluation {
         _ splits: [Split], _ communicator: any Communicator
     ) throws -> [EvaluationResult] {
         let architecture = ModelFactory.architecture(config, data: data)
-        let model = MLP(architecture, parameters: try checkpoint.parameters(layout: architecture.layout, as: Scalar.self))
+        let model = MLP(
+            architecture, parameters: try checkpoint.parameters(layout: architecture.layout, as: Scalar.self))
         let loss = try ModelFactory.loss(config, task: data.task)
         var results = [EvaluationResult]()
         for split in splits {

@@ -68,7 +68,8 @@ public enum ConfigLoader {
         }
         guard let root else { return }  // an empty file (or only comments) means "all defaults"
         guard case .mapping(let sections) = root else {
-            throw ConfigError(location: at(source, root), message: "the config must be a mapping of sections (run:, data:, ...)")
+            throw ConfigError(
+                location: at(source, root), message: "the config must be a mapping of sections (run:, data:, ...)")
         }
         var seenSections = Set<String>()
         for (sectionNode, body) in sections {
@@ -81,7 +82,9 @@ public enum ConfigLoader {
             guard seenSections.insert(sectionName).inserted else {
                 throw ConfigError(location: at(source, sectionNode), message: "section '\(sectionName)' appears twice")
             }
-            if case .scalar(let scalar) = body, scalar.tag.description == Tag.Name.null.rawValue || scalar.string.isEmpty {
+            if case .scalar(let scalar) = body,
+                scalar.tag.description == Tag.Name.null.rawValue || scalar.string.isEmpty
+            {
                 continue  // `section:` with nothing under it
             }
             guard case .mapping(let keys) = body else {
@@ -136,7 +139,8 @@ public enum ConfigLoader {
             guard let text = node.scalar?.string, choices.contains(text) else {
                 var error = mismatch(found)
                 if let text = node.scalar?.string {
-                    error = ConfigError(location: location, message: error.message + ConfigError.suggestion(text, choices))
+                    error = ConfigError(
+                        location: location, message: error.message + ConfigError.suggestion(text, choices))
                 }
                 throw error
             }

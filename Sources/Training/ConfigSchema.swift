@@ -34,132 +34,204 @@ public struct ConfigSchema: Sendable {
 extension ConfigSchema {
     /// The schema of this version of Partita.
     public static let partita = ConfigSchema(sections: [
-        Section(name: "run", help: "Naming, output location and the seed of every random stream.", keys: [
-            .init(section: "run", name: "name", type: .string, defaultValue: .string("digits-mlp"),
-                  help: "Run name: the run directory is `dir/name` (`-2`, `-3`, ... appended if it exists)."),
-            .init(section: "run", name: "dir", type: .string, defaultValue: .string("runs"),
-                  help: "Parent directory of run directories."),
-            .init(section: "run", name: "seed", type: .integer(0...Int(Int32.max)), defaultValue: .integer(0),
-                  help: "Seed of every random stream (initialization, split, shuffling, generators)."),
-        ]),
-        Section(name: "data", help: "Where samples come from and how they are split and batched.", keys: [
-            .init(section: "data", name: "name",
-                  type: .choice(["digits", "fashion-mnist", "npy", "idx", "csv", "teacher-student", "sin-regression",
-                                 "gaussian-classes"]),
-                  defaultValue: .string("digits"),
-                  help: "The data set: bundled `digits` (1797 8×8 images), `fashion-mnist` (Debian package "
-                      + "dataset-fashion-mnist), files (`npy`, `idx`, `csv`), or a generator."),
-            .init(section: "data", name: "batch_size", type: .integer(1...Int.max), defaultValue: .integer(64),
-                  help: "Global batch size: the samples of one step summed over all ranks (must be a multiple of "
-                      + "the number of ranks). The same config gives the same steps on any number of ranks."),
-            .init(section: "data", name: "validation", type: .number(0...0.9), defaultValue: .number(0.2),
-                  help: "Fraction of the training samples held out for validation."),
-            .init(section: "data", name: "normalize", type: .choice(["standardize", "scale", "unit-norm", "none"]),
-                  defaultValue: .string("standardize"),
-                  help: "Feature normalization fitted on the training split: per-feature `standardize`, a constant "
-                      + "`scale` (data.scale), `unit-norm` per sample (‖x‖²/n₀ = 1), or `none`."),
-            .init(section: "data", name: "scale", type: .number(-.infinity...(.infinity)), defaultValue: .number(1),
-                  help: "Factor for `normalize: scale` (e.g. 0.00392156862745098 for 1/255)."),
-            .init(section: "data", name: "train_subset", type: .integer(0...Int.max), defaultValue: .integer(0),
-                  help: "Keep only the first N samples of the (shuffled) training file; 0 keeps all."),
-            .init(section: "data", name: "test_subset", type: .integer(0...Int.max), defaultValue: .integer(0),
-                  help: "Keep only the first N samples of the test split; 0 keeps all."),
-            .init(section: "data", name: "features", type: .string, defaultValue: .string(""),
-                  help: "For npy/idx/csv: the training features file (for csv: features and labels together)."),
-            .init(section: "data", name: "labels", type: .string, defaultValue: .string(""),
-                  help: "For npy/idx: the training labels file (integers: classes; floats: regression targets)."),
-            .init(section: "data", name: "test_features", type: .string, defaultValue: .string(""),
-                  help: "For npy/idx/csv: an optional test features file."),
-            .init(section: "data", name: "test_labels", type: .string, defaultValue: .string(""),
-                  help: "For npy/idx: the test labels file."),
-            .init(section: "data", name: "label_column", type: .integer(Int.min...Int.max), defaultValue: .integer(-1),
-                  help: "For csv: the label column; negative counts from the end (-1 = last)."),
-            .init(section: "data", name: "header", type: .choice(["auto", "present", "absent"]),
-                  defaultValue: .string("auto"),
-                  help: "For csv: whether the first line is a header (`auto`: if any cell is not a number)."),
-            .init(section: "data", name: "task", type: .choice(["auto", "classification", "regression"]),
-                  defaultValue: .string("auto"),
-                  help: "For files: `auto` treats integer labels as classes and real labels as regression targets."),
-            .init(section: "data", name: "train_size", type: .integer(1...Int.max), defaultValue: .integer(1000),
-                  help: "For generators: number of training samples."),
-            .init(section: "data", name: "test_size", type: .integer(0...Int.max), defaultValue: .integer(1000),
-                  help: "For generators: number of test samples."),
-            .init(section: "data", name: "input_dim", type: .integer(1...Int.max), defaultValue: .integer(10),
-                  help: "For teacher-student and gaussian-classes: input dimension."),
-            .init(section: "data", name: "teacher_width", type: .integer(1...Int.max), defaultValue: .integer(5),
-                  help: "For teacher-student: hidden units of the teacher network."),
-            .init(section: "data", name: "teacher_activation", type: .choice(["silu", "relu"]),
-                  defaultValue: .string("silu"), help: "For teacher-student: the teacher's activation."),
-            .init(section: "data", name: "classes", type: .integer(2...Int.max), defaultValue: .integer(3),
-                  help: "For gaussian-classes: number of classes."),
-            .init(section: "data", name: "separation", type: .number(0...(.infinity)), defaultValue: .number(3),
-                  help: "For gaussian-classes: standard deviation of the class means (noise has unit variance)."),
-        ]),
-        Section(name: "model", help: "The network: a multilayer perceptron with a linear output layer.", keys: [
-            .init(section: "model", name: "hidden", type: .integerList(1...Int.max, minimumCount: 0),
-                  defaultValue: .integerList([128, 64]), help: "Hidden layer widths, input side first."),
-            .init(section: "model", name: "activation", type: .choice(["relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid", "identity"]),
-                  defaultValue: .string("relu"), help: "Activation of every hidden layer."),
-            .init(section: "model", name: "init", type: .choice(["he", "glorot", "gaussian", "weibull"]),
-                  defaultValue: .string("he"),
-                  help: "Weight initialization: He normal, Glorot uniform, N(0, σ_w²/fan_in), or symmetric "
-                      + "Weibull(θ)/√fan_in."),
-            .init(section: "model", name: "sigma_w", type: .number(0...(.infinity)), defaultValue: .number(1),
-                  help: "σ_w for `init: gaussian`."),
-            .init(section: "model", name: "sigma_b", type: .number(0...(.infinity)), defaultValue: .number(0),
-                  help: "σ_b for `init: gaussian` (bias ~ N(0, σ_b²))."),
-            .init(section: "model", name: "weibull_theta", type: .number(0.1...1000), defaultValue: .number(3),
-                  help: "Shape θ for `init: weibull`."),
-            .init(section: "model", name: "bias", type: .boolean, defaultValue: .boolean(true),
-                  help: "Whether dense layers have a bias."),
-            .init(section: "model", name: "dtype", type: .choice(["float32", "float64"]), defaultValue: .string("float32"),
-                  help: "Scalar type of parameters and activations."),
-            .init(section: "model", name: "loss", type: .choice(["auto", "cross-entropy", "half-mse", "gaussian-nll"]),
-                  defaultValue: .string("auto"),
-                  help: "Training loss; `auto`: softmax cross-entropy for classes, ½·squared error for regression."),
-            .init(section: "model", name: "nll_variance", type: .number(1e-12...(.infinity)), defaultValue: .number(1),
-                  help: "σ² of the Gaussian negative log-likelihood loss."),
-        ]),
-        Section(name: "optimizer", help: "The update rule and its hyper-parameters.", keys: [
-            .init(section: "optimizer", name: "name", type: .choice(["sgd", "adam"]), defaultValue: .string("sgd"),
-                  help: "The optimizer."),
-            .init(section: "optimizer", name: "lr", type: .number(0...(.infinity)), defaultValue: .number(0.05),
-                  help: "Learning rate η (must be positive)."),
-            .init(section: "optimizer", name: "momentum", type: .number(0...0.999999), defaultValue: .number(0.9),
-                  help: "SGD momentum μ."),
-            .init(section: "optimizer", name: "nesterov", type: .boolean, defaultValue: .boolean(false),
-                  help: "SGD: use Nesterov momentum."),
-            .init(section: "optimizer", name: "dampening", type: .number(0...1), defaultValue: .number(0),
-                  help: "SGD momentum dampening τ."),
-            .init(section: "optimizer", name: "weight_decay", type: .number(0...(.infinity)), defaultValue: .number(0),
-                  help: "L2 penalty λ added to the gradient as λ·θ."),
-            .init(section: "optimizer", name: "beta1", type: .number(0...0.999999), defaultValue: .number(0.9),
-                  help: "Adam β₁."),
-            .init(section: "optimizer", name: "beta2", type: .number(0...0.999999999), defaultValue: .number(0.999),
-                  help: "Adam β₂."),
-            .init(section: "optimizer", name: "epsilon", type: .number(0...(.infinity)), defaultValue: .number(1e-8),
-                  help: "Adam ε."),
-            .init(section: "optimizer", name: "schedule", type: .choice(["constant", "cosine"]),
-                  defaultValue: .string("constant"),
-                  help: "Learning-rate schedule over all planned steps: constant, or cosine decay to `min_lr`."),
-            .init(section: "optimizer", name: "min_lr", type: .number(0...(.infinity)), defaultValue: .number(0),
-                  help: "Final learning rate of the cosine schedule."),
-        ]),
-        Section(name: "train", help: "The training loop.", keys: [
-            .init(section: "train", name: "epochs", type: .integer(1...Int.max), defaultValue: .integer(20),
-                  help: "Passes over the training split."),
-            .init(section: "train", name: "max_steps", type: .integer(0...Int.max), defaultValue: .integer(0),
-                  help: "Stop after this many steps in total (0: no limit). Does not change the schedule."),
-            .init(section: "train", name: "log_every", type: .integer(1...Int.max), defaultValue: .integer(10),
-                  help: "Write a training metrics record every N steps."),
-            .init(section: "train", name: "eval_every", type: .integer(0...Int.max), defaultValue: .integer(0),
-                  help: "Evaluate on the validation split every N steps (0: at the end of every epoch)."),
-            .init(section: "train", name: "checkpoint_every", type: .integer(0...Int.max), defaultValue: .integer(200),
-                  help: "Write a checkpoint every N steps (0: only at the end)."),
-            .init(section: "train", name: "keep_checkpoints", type: .integer(1...Int.max), defaultValue: .integer(3),
-                  help: "How many of the newest checkpoints to keep."),
-            .init(section: "train", name: "hash_check_every", type: .integer(0...Int.max), defaultValue: .integer(100),
-                  help: "Compare a hash of the parameters across ranks every N steps (0: never)."),
-        ]),
+        Section(
+            name: "run", help: "Naming, output location and the seed of every random stream.",
+            keys: [
+                .init(
+                    section: "run", name: "name", type: .string, defaultValue: .string("digits-mlp"),
+                    help: "Run name: the run directory is `dir/name` (`-2`, `-3`, ... appended if it exists)."),
+                .init(
+                    section: "run", name: "dir", type: .string, defaultValue: .string("runs"),
+                    help: "Parent directory of run directories."),
+                .init(
+                    section: "run", name: "seed", type: .integer(0...Int(Int32.max)), defaultValue: .integer(0),
+                    help: "Seed of every random stream (initialization, split, shuffling, generators)."),
+            ]),
+        Section(
+            name: "data", help: "Where samples come from and how they are split and batched.",
+            keys: [
+                .init(
+                    section: "data", name: "name",
+                    type: .choice([
+                        "digits", "fashion-mnist", "npy", "idx", "csv", "teacher-student", "sin-regression",
+                        "gaussian-classes",
+                    ]),
+                    defaultValue: .string("digits"),
+                    help: "The data set: bundled `digits` (1797 8×8 images), `fashion-mnist` (Debian package "
+                        + "dataset-fashion-mnist), files (`npy`, `idx`, `csv`), or a generator."),
+                .init(
+                    section: "data", name: "batch_size", type: .integer(1...Int.max), defaultValue: .integer(64),
+                    help: "Global batch size: the samples of one step summed over all ranks (must be a multiple of "
+                        + "the number of ranks). The same config gives the same steps on any number of ranks."),
+                .init(
+                    section: "data", name: "validation", type: .number(0...0.9), defaultValue: .number(0.2),
+                    help: "Fraction of the training samples held out for validation."),
+                .init(
+                    section: "data", name: "normalize", type: .choice(["standardize", "scale", "unit-norm", "none"]),
+                    defaultValue: .string("standardize"),
+                    help: "Feature normalization fitted on the training split: per-feature `standardize`, a constant "
+                        + "`scale` (data.scale), `unit-norm` per sample (‖x‖²/n₀ = 1), or `none`."),
+                .init(
+                    section: "data", name: "scale", type: .number(-.infinity...(.infinity)), defaultValue: .number(1),
+                    help: "Factor for `normalize: scale` (e.g. 0.00392156862745098 for 1/255)."),
+                .init(
+                    section: "data", name: "train_subset", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Keep only the first N samples of the (shuffled) training file; 0 keeps all."),
+                .init(
+                    section: "data", name: "test_subset", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Keep only the first N samples of the test split; 0 keeps all."),
+                .init(
+                    section: "data", name: "features", type: .string, defaultValue: .string(""),
+                    help: "For npy/idx/csv: the training features file (for csv: features and labels together)."),
+                .init(
+                    section: "data", name: "labels", type: .string, defaultValue: .string(""),
+                    help: "For npy/idx: the training labels file (integers: classes; floats: regression targets)."),
+                .init(
+                    section: "data", name: "test_features", type: .string, defaultValue: .string(""),
+                    help: "For npy/idx/csv: an optional test features file."),
+                .init(
+                    section: "data", name: "test_labels", type: .string, defaultValue: .string(""),
+                    help: "For npy/idx: the test labels file."),
+                .init(
+                    section: "data", name: "label_column", type: .integer(Int.min...Int.max),
+                    defaultValue: .integer(-1),
+                    help: "For csv: the label column; negative counts from the end (-1 = last)."),
+                .init(
+                    section: "data", name: "header", type: .choice(["auto", "present", "absent"]),
+                    defaultValue: .string("auto"),
+                    help: "For csv: whether the first line is a header (`auto`: if any cell is not a number)."),
+                .init(
+                    section: "data", name: "task", type: .choice(["auto", "classification", "regression"]),
+                    defaultValue: .string("auto"),
+                    help: "For files: `auto` treats integer labels as classes and real labels as regression targets."),
+                .init(
+                    section: "data", name: "train_size", type: .integer(1...Int.max), defaultValue: .integer(1000),
+                    help: "For generators: number of training samples."),
+                .init(
+                    section: "data", name: "test_size", type: .integer(0...Int.max), defaultValue: .integer(1000),
+                    help: "For generators: number of test samples."),
+                .init(
+                    section: "data", name: "input_dim", type: .integer(1...Int.max), defaultValue: .integer(10),
+                    help: "For teacher-student and gaussian-classes: input dimension."),
+                .init(
+                    section: "data", name: "teacher_width", type: .integer(1...Int.max), defaultValue: .integer(5),
+                    help: "For teacher-student: hidden units of the teacher network."),
+                .init(
+                    section: "data", name: "teacher_activation", type: .choice(["silu", "relu"]),
+                    defaultValue: .string("silu"), help: "For teacher-student: the teacher's activation."),
+                .init(
+                    section: "data", name: "classes", type: .integer(2...Int.max), defaultValue: .integer(3),
+                    help: "For gaussian-classes: number of classes."),
+                .init(
+                    section: "data", name: "separation", type: .number(0...(.infinity)), defaultValue: .number(3),
+                    help: "For gaussian-classes: standard deviation of the class means (noise has unit variance)."),
+            ]),
+        Section(
+            name: "model", help: "The network: a multilayer perceptron with a linear output layer.",
+            keys: [
+                .init(
+                    section: "model", name: "hidden", type: .integerList(1...Int.max, minimumCount: 0),
+                    defaultValue: .integerList([128, 64]), help: "Hidden layer widths, input side first."),
+                .init(
+                    section: "model", name: "activation",
+                    type: .choice(["relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid", "identity"]),
+                    defaultValue: .string("relu"), help: "Activation of every hidden layer."),
+                .init(
+                    section: "model", name: "init", type: .choice(["he", "glorot", "gaussian", "weibull"]),
+                    defaultValue: .string("he"),
+                    help: "Weight initialization: He normal, Glorot uniform, N(0, σ_w²/fan_in), or symmetric "
+                        + "Weibull(θ)/√fan_in."),
+                .init(
+                    section: "model", name: "sigma_w", type: .number(0...(.infinity)), defaultValue: .number(1),
+                    help: "σ_w for `init: gaussian`."),
+                .init(
+                    section: "model", name: "sigma_b", type: .number(0...(.infinity)), defaultValue: .number(0),
+                    help: "σ_b for `init: gaussian` (bias ~ N(0, σ_b²))."),
+                .init(
+                    section: "model", name: "weibull_theta", type: .number(0.1...1000), defaultValue: .number(3),
+                    help: "Shape θ for `init: weibull`."),
+                .init(
+                    section: "model", name: "bias", type: .boolean, defaultValue: .boolean(true),
+                    help: "Whether dense layers have a bias."),
+                .init(
+                    section: "model", name: "dtype", type: .choice(["float32", "float64"]),
+                    defaultValue: .string("float32"),
+                    help: "Scalar type of parameters and activations."),
+                .init(
+                    section: "model", name: "loss",
+                    type: .choice(["auto", "cross-entropy", "half-mse", "gaussian-nll"]),
+                    defaultValue: .string("auto"),
+                    help: "Training loss; `auto`: softmax cross-entropy for classes, ½·squared error for regression."),
+                .init(
+                    section: "model", name: "nll_variance", type: .number(1e-12...(.infinity)),
+                    defaultValue: .number(1),
+                    help: "σ² of the Gaussian negative log-likelihood loss."),
+            ]),
+        Section(
+            name: "optimizer", help: "The update rule and its hyper-parameters.",
+            keys: [
+                .init(
+                    section: "optimizer", name: "name", type: .choice(["sgd", "adam"]), defaultValue: .string("sgd"),
+                    help: "The optimizer."),
+                .init(
+                    section: "optimizer", name: "lr", type: .number(0...(.infinity)), defaultValue: .number(0.05),
+                    help: "Learning rate η (must be positive)."),
+                .init(
+                    section: "optimizer", name: "momentum", type: .number(0...0.999999), defaultValue: .number(0.9),
+                    help: "SGD momentum μ."),
+                .init(
+                    section: "optimizer", name: "nesterov", type: .boolean, defaultValue: .boolean(false),
+                    help: "SGD: use Nesterov momentum."),
+                .init(
+                    section: "optimizer", name: "dampening", type: .number(0...1), defaultValue: .number(0),
+                    help: "SGD momentum dampening τ."),
+                .init(
+                    section: "optimizer", name: "weight_decay", type: .number(0...(.infinity)),
+                    defaultValue: .number(0),
+                    help: "L2 penalty λ added to the gradient as λ·θ."),
+                .init(
+                    section: "optimizer", name: "beta1", type: .number(0...0.999999), defaultValue: .number(0.9),
+                    help: "Adam β₁."),
+                .init(
+                    section: "optimizer", name: "beta2", type: .number(0...0.999999999), defaultValue: .number(0.999),
+                    help: "Adam β₂."),
+                .init(
+                    section: "optimizer", name: "epsilon", type: .number(0...(.infinity)), defaultValue: .number(1e-8),
+                    help: "Adam ε."),
+                .init(
+                    section: "optimizer", name: "schedule", type: .choice(["constant", "cosine"]),
+                    defaultValue: .string("constant"),
+                    help: "Learning-rate schedule over all planned steps: constant, or cosine decay to `min_lr`."),
+                .init(
+                    section: "optimizer", name: "min_lr", type: .number(0...(.infinity)), defaultValue: .number(0),
+                    help: "Final learning rate of the cosine schedule."),
+            ]),
+        Section(
+            name: "train", help: "The training loop.",
+            keys: [
+                .init(
+                    section: "train", name: "epochs", type: .integer(1...Int.max), defaultValue: .integer(20),
+                    help: "Passes over the training split."),
+                .init(
+                    section: "train", name: "max_steps", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Stop after this many steps in total (0: no limit). Does not change the schedule."),
+                .init(
+                    section: "train", name: "log_every", type: .integer(1...Int.max), defaultValue: .integer(10),
+                    help: "Write a training metrics record every N steps."),
+                .init(
+                    section: "train", name: "eval_every", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Evaluate on the validation split every N steps (0: at the end of every epoch)."),
+                .init(
+                    section: "train", name: "checkpoint_every", type: .integer(0...Int.max),
+                    defaultValue: .integer(200),
+                    help: "Write a checkpoint every N steps (0: only at the end)."),
+                .init(
+                    section: "train", name: "keep_checkpoints", type: .integer(1...Int.max), defaultValue: .integer(3),
+                    help: "How many of the newest checkpoints to keep."),
+                .init(
+                    section: "train", name: "hash_check_every", type: .integer(0...Int.max),
+                    defaultValue: .integer(100),
+                    help: "Compare a hash of the parameters across ranks every N steps (0: never)."),
+            ]),
     ])
 }

@@ -26,8 +26,11 @@ public enum ConfigValue: Hashable, Sendable, CustomStringConvertible {
     /// Strings that YAML would read as something else (numbers, booleans, empty, with special
     /// characters) are double-quoted.
     static func quoteIfNeeded(_ text: String) -> String {
-        let plain = !text.isEmpty
-            && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "0123456789-_./+~".unicodeScalars.contains($0) }
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || "0123456789-_./+~".unicodeScalars.contains($0)
+            }
             && Double(text) == nil && Int(text) == nil
             && !["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased())
             && !text.hasPrefix("-")
@@ -63,11 +66,14 @@ public enum ConfigType: Hashable, Sendable {
     public var phrase: String {
         switch self {
         case .integer(let range):
-            if range.upperBound == .max { return range.lowerBound == .min ? "an integer" : "an integer ≥ \(range.lowerBound)" }
+            if range.upperBound == .max {
+                return range.lowerBound == .min ? "an integer" : "an integer ≥ \(range.lowerBound)"
+            }
             return "an integer in \(range.lowerBound)...\(range.upperBound)"
         case .number(let range):
             if range.upperBound == .infinity {
-                return range.lowerBound == -.infinity ? "a number" : "a number ≥ \(ConfigValue.format(range.lowerBound))"
+                return range.lowerBound == -.infinity
+                    ? "a number" : "a number ≥ \(ConfigValue.format(range.lowerBound))"
             }
             return "a number in [\(ConfigValue.format(range.lowerBound)), \(ConfigValue.format(range.upperBound))]"
         case .boolean: return "true or false"

@@ -1,5 +1,5 @@
-import Foundation
 public import Cluster
+import Foundation
 public import Networks
 public import Optimizers
 public import Tensors

@@ -38,7 +38,8 @@ public final class RunWriter {
         let existing = ((try? FileManager.default.contentsOfDirectory(atPath: directory.checkpointsPath)) ?? [])
             .filter { $0.hasPrefix("step-") && $0.hasSuffix(".safetensors") }.sorted()
         for old in existing.dropLast(keepCheckpoints) {
-            try? FileManager.default.removeItem(atPath: (directory.checkpointsPath as NSString).appendingPathComponent(old))
+            try? FileManager.default.removeItem(
+                atPath: (directory.checkpointsPath as NSString).appendingPathComponent(old))
         }
         return path
     }

@@ -33,7 +33,8 @@ public enum StepBenchmark {
         let architecture = MLPArchitecture(sizes: sizes, activation: .relu)
         var model = MLP<Scalar>(architecture, initialization: .he, seed: 0)
         var stream = RandomStream(seed: 0, key: .testing)
-        let inputs = Matrix<Scalar>(rows: batch, columns: sizes[0], storage: stream.draw(batch * sizes[0]) { $0.normal() })
+        let inputs = Matrix<Scalar>(
+            rows: batch, columns: sizes[0], storage: stream.draw(batch * sizes[0]) { $0.normal() })
         let labels = LossTargets<Scalar>.classes((0..<batch).map { _ in Int32(stream.integer(below: sizes.last!)) })
         var optimizer = try SGD<Scalar>(learningRate: 1e-4, momentum: 0.9)
         var gradient = ParameterBuffer<Scalar>(layout: model.layout)
@@ -115,6 +116,7 @@ public enum StepBenchmark {
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

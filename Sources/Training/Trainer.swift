@@ -45,7 +45,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         self.logger = logger
         self.observer = observer
         let architecture = ModelFactory.architecture(config, data: data)
-        model = MLP(architecture, initialization: ModelFactory.initialization(config), seed: UInt64(config.integer("run.seed")))
+        model = MLP(
+            architecture, initialization: ModelFactory.initialization(config), seed: UInt64(config.integer("run.seed")))
         optimizer = try ModelFactory.optimizer(config)
         loss = try ModelFactory.loss(config, task: data.task)
         do {
@@ -71,7 +72,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     /// Continues from a checkpoint: parameters, optimizer state and step.
     public func restore(from checkpoint: CheckpointFile) throws {
         guard checkpoint.dtype == Scalar.dtypeName else {
-            throw TrainingError.resumeMismatch("the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
+            throw TrainingError.resumeMismatch(
+                "the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
         }
         model.parameters = try checkpoint.parameters(layout: model.layout)
         let (name, state) = try checkpoint.optimizerState(layout: model.layout, as: Scalar.self)
@@ -93,7 +95,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         let stepsPerEpoch = schedule.stepsPerEpoch
         observer?.trainingWillStart(
             TrainingPlan(
-                startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, globalBatch: schedule.globalBatch,
+                startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
+                globalBatch: schedule.globalBatch,
                 worldSize: communicator.size, parameterCount: model.layout.count))
         logger.info(
             "training",
@@ -119,7 +122,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 permutation = schedule.permutation(epoch: epoch)
                 permutationEpoch = epoch
             }
-            let positions = schedule.localPositions(permutation: permutation, step: step % stepsPerEpoch, rank: communicator.rank)
+            let positions = schedule.localPositions(
+                permutation: permutation, step: step % stepsPerEpoch, rank: communicator.rank)
             let rows = positions.map { data.trainRows[$0] }
             let (inputs, targets) = data.batch(data.source, rows: rows, as: Scalar.self)
 

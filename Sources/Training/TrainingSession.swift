@@ -55,7 +55,8 @@ public enum TrainingSession {
         let data = try DataPipeline.prepare(config)
         logger.info("data", metadata: ["summary": "\(data.shapeSummary)"])
         try requireAgreement(on: config.hash, what: "the resolved config", communicator: communicator)
-        try requireAgreement(on: FNV1a.hash(Array(data.shapeSummary.utf8)), what: "the data shapes", communicator: communicator)
+        try requireAgreement(
+            on: FNV1a.hash(Array(data.shapeSummary.utf8)), what: "the data shapes", communicator: communicator)
         let hosts = try gatherHostNames(communicator)
 
         // Everything that can reject the input (model, optimizer, loss, batch schedule, checkpoint) is

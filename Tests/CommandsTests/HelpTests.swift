@@ -1,12 +1,14 @@
 import ArgumentParser
-@testable import Commands
-import Testing
 import TestSupport
+import Testing
+
+@testable import Commands
 
 /// The help text is part of the interface: checked word for word against committed baselines.
 @Suite struct HelpTests {
     static let commands: [(String, any ParsableCommand.Type)] = [
-        ("partita", Partita.self), ("train", Train.self), ("eval", Evaluate.self), ("bench", Benchmark.self),
+        ("partita", Partita.self), ("train", Train.self), ("eval", Evaluate.self), ("config", ShowConfig.self),
+        ("bench", Benchmark.self),
     ]
 
     @Test(arguments: commands.map(\.0))

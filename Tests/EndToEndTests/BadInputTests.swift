@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input never hurts: each malformed file or flag gets exactly one clear line on standard error that
 /// names the file and the problem, a non-zero exit status, and no run directory half-written.
@@ -27,8 +27,10 @@ import TestSupport
     }
 
     static func npyTrainArguments(_ features: String, _ labels: String, _ directory: String) -> [String] {
-        ["train", "--set", "data.name=npy", "--set", "data.features=\(features)", "--set", "data.labels=\(labels)",
-         "--set", "run.dir=\(directory)/runs"]
+        [
+            "train", "--set", "data.name=npy", "--set", "data.features=\(features)", "--set", "data.labels=\(labels)",
+            "--set", "run.dir=\(directory)/runs",
+        ]
     }
 
     static let cases: [Case] = [
@@ -58,22 +60,28 @@ import TestSupport
             arguments: { dir in
                 try write([0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 7], "\(dir)/images.idx")
                 try write([0, 0, 8, 1, 0, 0, 0, 1, 7], "\(dir)/labels.idx")
-                return ["train", "--set", "data.name=idx", "--set", "data.features=\(dir)/images.idx", "--set",
-                        "data.labels=\(dir)/labels.idx", "--set", "run.dir=\(dir)/runs"]
+                return [
+                    "train", "--set", "data.name=idx", "--set", "data.features=\(dir)/images.idx", "--set",
+                    "data.labels=\(dir)/labels.idx", "--set", "run.dir=\(dir)/runs",
+                ]
             }, expected: ["images.idx", "magic"]),
         Case(
             description: "CSV with a non-numeric cell",
             arguments: { dir in
                 try "1,2,0\n3,4,1\n5,abc,0\n".write(toFile: "\(dir)/data.csv", atomically: true, encoding: .utf8)
-                return ["train", "--set", "data.name=csv", "--set", "data.features=\(dir)/data.csv", "--set",
-                        "run.dir=\(dir)/runs"]
+                return [
+                    "train", "--set", "data.name=csv", "--set", "data.features=\(dir)/data.csv", "--set",
+                    "run.dir=\(dir)/runs",
+                ]
             }, expected: ["data.csv", "line 3", "'abc'"]),
         Case(
             description: "empty CSV file",
             arguments: { dir in
                 try "".write(toFile: "\(dir)/empty.csv", atomically: true, encoding: .utf8)
-                return ["train", "--set", "data.name=csv", "--set", "data.features=\(dir)/empty.csv", "--set",
-                        "run.dir=\(dir)/runs"]
+                return [
+                    "train", "--set", "data.name=csv", "--set", "data.features=\(dir)/empty.csv", "--set",
+                    "run.dir=\(dir)/runs",
+                ]
             }, expected: ["empty.csv", "empty"]),
         Case(
             description: "empty npy file",
@@ -92,7 +100,8 @@ import TestSupport
         Case(
             description: "wrongly typed config value",
             arguments: { dir in
-                try "optimizer:\n  momentum: lots\n".write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+                try "optimizer:\n  momentum: lots\n".write(
+                    toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
                 return ["train", "\(dir)/config.yaml", "--set", "run.dir=\(dir)/runs"]
             }, expected: ["config.yaml:2", "optimizer.momentum must be a number"]),
         Case(

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `partita` binary, run as a user would.
 @Suite(.serialized) struct TrainCommandTests {
@@ -34,7 +34,8 @@ import TestSupport
             ["train", "--set", "run.dir=\(directory)", "--set", "train.epochs=3", "--set", "model.dtype=float64"])
         #expect(train.status == 0, "stderr: \(train.stderr)")
         let eval = try BuiltProducts.run(
-            BuiltProducts.partita, ["eval", "\(directory)/digits-mlp/checkpoints/latest", "--split", "validation", "--json"])
+            BuiltProducts.partita,
+            ["eval", "\(directory)/digits-mlp/checkpoints/latest", "--split", "validation", "--json"])
         #expect(eval.status == 0, "stderr: \(eval.stderr)")
         let result = try #require(
             try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])

@@ -1,14 +1,16 @@
 import Foundation
 import Networks
-import Testing
 import TestSupport
+import Testing
 
 /// Every activation's first three derivatives against central finite differences of the one below, in
 /// Double. Points avoid the kinks of relu (0) and elu (0). Step h = 1e-5 gives truncation error O(h²·f''')
 /// ≈ 1e-10 and rounding error O(ε/h) ≈ 1e-11, so 1e-7 absolute is a safe bound that still catches any
 /// wrong coefficient.
 @Suite struct ActivationTests {
-    static let all: [Activation] = [.identity, .relu, .tanh, .silu, .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .softplus, .sigmoid]
+    static let all: [Activation] = [
+        .identity, .relu, .tanh, .silu, .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .softplus, .sigmoid,
+    ]
     static let points: [Double] = [-3.1, -1.2, -0.4, 0.3, 0.9, 2.2, 4.5]
 
     @Test(arguments: all)

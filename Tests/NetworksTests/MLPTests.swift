@@ -1,7 +1,7 @@
 import Networks
 import Tensors
-import Testing
 import TestSupport
+import Testing
 
 /// The BLAS forward/backward against the naive reference, and the gradient against finite differences of
 /// the loss, for every activation and loss.

@@ -2,8 +2,8 @@ import Foundation
 import Networks
 import Optimizers
 import Tensors
-import Testing
 import TestSupport
+import Testing
 
 /// The update rules against scalar recurrences written independently from the formulas in the papers and
 /// PyTorch's documentation, in Double.

@@ -1,6 +1,6 @@
-import Testing
-import TestSupport
 import Tensors
+import TestSupport
+import Testing
 
 /// The BLAS wrappers against the naive triple loop, for every transpose combination and both precisions.
 @Suite struct BLASTests {

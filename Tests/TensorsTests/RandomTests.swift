@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Tensors
+import TestSupport
+import Testing
 
 @Suite struct RandomTests {
     /// Random123's published known-answer vectors for Philox4x32-10 (its `kat_vectors` file).
@@ -76,7 +76,9 @@ import Tensors
             for (position, value) in stream.permutation(5).enumerated() { counts[position][value] += 1 }
         }
         let expected = Double(trials) / 5
-        let chiSquare = counts.joined().reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+        let chiSquare = counts.joined().reduce(0.0) {
+            $0 + (Double($1) - expected) * (Double($1) - expected) / expected
+        }
         // 20 degrees of freedom (rows and columns both sum to fixed totals): the 0.1% critical value is 45.3.
         #expect(chiSquare < 45.3)
     }

@@ -55,8 +55,10 @@ import Training
     @Test func resolvedYAMLRoundTripsEveryChangedValue() throws {
         let config = try ConfigLoader.load(
             path: nil,
-            overrides: ["run.name=with space: and \"quotes\"", "data.scale=0.00392156862745098", "model.hidden=[]",
-                        "run.dir=123", "data.label_column=-2"])
+            overrides: [
+                "run.name=with space: and \"quotes\"", "data.scale=0.00392156862745098", "model.hidden=[]",
+                "run.dir=123", "data.label_column=-2",
+            ])
         let path = try write(config.yaml)
         #expect(try ConfigLoader.load(path: path) == config)
     }
@@ -73,8 +75,9 @@ import Training
     @Test func unknownSection() throws {
         let path = try write("optimiser:\n  lr: 0.1\n")
         let error = error { _ = try ConfigLoader.load(path: path) }
-        #expect(error?.description == "\(path):1: unknown section 'optimiser' (valid sections: run, data, model, "
-            + "optimizer, train); did you mean 'optimizer'?")
+        #expect(
+            error?.description == "\(path):1: unknown section 'optimiser' (valid sections: run, data, model, "
+                + "optimizer, train); did you mean 'optimizer'?")
     }
 
     @Test func wronglyTypedAndOutOfRangeValues() throws {
@@ -83,11 +86,17 @@ import Training
             ("train:\n  epochs: 2.5\n", "train.epochs must be an integer ≥ 1, got '2.5'"),
             ("train:\n  epochs: 0\n", "train.epochs must be an integer ≥ 1, got '0'"),
             ("model:\n  bias: maybe\n", "model.bias must be true or false, got 'maybe'"),
-            ("model:\n  hidden: [64, wide]\n", "model.hidden must be a list of integers ≥ 1, e.g. [128, 64], got a list"),
+            (
+                "model:\n  hidden: [64, wide]\n",
+                "model.hidden must be a list of integers ≥ 1, e.g. [128, 64], got a list"
+            ),
             ("data:\n  validation: 1.5\n", "data.validation must be a number in [0.0, 0.9], got '1.5'"),
             ("optimizer:\n  name: sgdd\n", "optimizer.name must be one of sgd, adam, got 'sgdd'; did you mean 'sgd'?"),
-            ("model:\n  activation: {a: 1}\n", "model.activation must be one of relu, tanh, silu, elu, gelu, softplus, "
-                + "sigmoid, identity, got a mapping"),
+            (
+                "model:\n  activation: {a: 1}\n",
+                "model.activation must be one of relu, tanh, silu, elu, gelu, softplus, "
+                    + "sigmoid, identity, got a mapping"
+            ),
         ]
         for (text, message) in cases {
             let path = try write(text)
@@ -104,29 +113,35 @@ import Training
         #expect(e1?.message.contains("not valid YAML") == true)
 
         let notMapping = try write("- 1\n- 2\n")
-        #expect(error { _ = try ConfigLoader.load(path: notMapping) }?.message
-            == "the config must be a mapping of sections (run:, data:, ...)")
+        #expect(
+            error { _ = try ConfigLoader.load(path: notMapping) }?.message
+                == "the config must be a mapping of sections (run:, data:, ...)")
 
         let duplicate = try write("train:\n  epochs: 2\n  epochs: 3\n")
         #expect(error { _ = try ConfigLoader.load(path: duplicate) }?.description.hasPrefix(duplicate) == true)
 
         let missing = "/nonexistent/partita.yaml"
-        #expect(error { _ = try ConfigLoader.load(path: missing) }?.description
-            == "/nonexistent/partita.yaml: cannot read the config file (no such file)")
+        #expect(
+            error { _ = try ConfigLoader.load(path: missing) }?.description
+                == "/nonexistent/partita.yaml: cannot read the config file (no such file)")
 
         let empty = try write("")
         #expect(try ConfigLoader.load(path: empty) == ConfigLoader.load(path: nil))
     }
 
     @Test func badOverrides() {
-        #expect(error { _ = try ConfigLoader.load(path: nil, overrides: ["optimizer.lr"]) }?.description
-            == "--set optimizer.lr: expected section.key=value, e.g. optimizer.lr=0.01")
-        #expect(error { _ = try ConfigLoader.load(path: nil, overrides: ["lr=0.1"]) }?.message
-            == "'lr' is not of the form section.key")
-        #expect(error { _ = try ConfigLoader.load(path: nil, overrides: ["train.epoch=3"]) }?.message.hasSuffix(
-            "did you mean 'epochs'?") == true)
-        #expect(error { _ = try ConfigLoader.load(path: nil, overrides: ["train.epochs=three"]) }?.description
-            == "--set train.epochs=three: train.epochs must be an integer ≥ 1, got 'three'")
+        #expect(
+            error { _ = try ConfigLoader.load(path: nil, overrides: ["optimizer.lr"]) }?.description
+                == "--set optimizer.lr: expected section.key=value, e.g. optimizer.lr=0.01")
+        #expect(
+            error { _ = try ConfigLoader.load(path: nil, overrides: ["lr=0.1"]) }?.message
+                == "'lr' is not of the form section.key")
+        #expect(
+            error { _ = try ConfigLoader.load(path: nil, overrides: ["train.epoch=3"]) }?.message.hasSuffix(
+                "did you mean 'epochs'?") == true)
+        #expect(
+            error { _ = try ConfigLoader.load(path: nil, overrides: ["train.epochs=three"]) }?.description
+                == "--set train.epochs=three: train.epochs must be an integer ≥ 1, got 'three'")
     }
 
     @Test func hashFollowsValues() throws {

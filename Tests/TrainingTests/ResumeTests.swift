@@ -19,8 +19,10 @@ import Training
     static func config(_ directory: String, name: String, _ extra: [String]) throws -> ResolvedConfig {
         try ConfigLoader.load(
             path: nil,
-            overrides: ["run.dir=\(directory)", "run.name=\(name)", "model.hidden=[24]", "train.epochs=4",
-                        "train.log_every=5", "train.checkpoint_every=7", "data.batch_size=50"] + extra)
+            overrides: [
+                "run.dir=\(directory)", "run.name=\(name)", "model.hidden=[24]", "train.epochs=4",
+                "train.log_every=5", "train.checkpoint_every=7", "data.batch_size=50",
+            ] + extra)
     }
 
     static func train(_ config: ResolvedConfig, resume: String? = nil, overrides: [String] = []) throws -> String {
@@ -39,7 +41,9 @@ import Training
     /// 2N = 40 steps straight against 20 steps, stop, resume, 20 more; for SGD with momentum and for Adam
     /// (both keep state). The interrupted run stops between checkpoints (at 20, last checkpoint at 14 + the
     /// final one at 20), so the resume starts from the final checkpoint.
-    @Test(arguments: [["optimizer.name=sgd", "optimizer.momentum=0.9"], ["optimizer.name=adam", "optimizer.lr=0.003"]])
+    @Test(arguments: [
+        ["optimizer.name=sgd", "optimizer.momentum=0.9"], ["optimizer.name=adam", "optimizer.lr=0.003"],
+    ])
     func resumeEqualsNoStop(_ optimizer: [String]) throws {
         let directory = Self.temporaryDirectory()
         let straight = try Self.train(Self.config(directory, name: "straight", optimizer + ["train.max_steps=40"]))
