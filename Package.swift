@@ -58,6 +58,7 @@ let package = Package(
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
         .target(name: "Cluster"),
+        .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "Training", argumentParser, logging,
+                "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
             ]),
 
         // MARK: - Executables

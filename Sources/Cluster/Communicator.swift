@@ -29,6 +29,11 @@ extension UInt8: CollectiveElement { public static var collectiveType: Collectiv
 public protocol PendingCollective: AnyObject {
     /// Blocks until the collective has completed on this rank.
     func wait() throws
+
+    /// Lets the backend progress the collective without blocking; true once it has completed. (Open MPI
+    /// progresses non-blocking collectives only inside MPI calls, so testing between layers is what lets an
+    /// all-reduce run while backward computes the next layer.)
+    func test() throws -> Bool
 }
 
 /// The collective operations Partita's training needs, over a fixed group of processes (ranks).
@@ -68,6 +73,13 @@ public protocol Communicator: AnyObject {
 
     /// Ends every process of the job with `exitCode`, from any rank, without waiting for the others.
     func abort(exitCode: Int32) -> Never
+
+    /// Tells the backend which training step the following collectives belong to, so that a stuck
+    /// collective can be reported with its step.
+    func beginStep(_ step: Int)
+
+    /// Seconds a collective may take before the job is ended as hung; 0 disables the check.
+    func setCollectiveTimeout(_ seconds: Double)
 }
 
 /// An error reported by a communication backend.
@@ -84,6 +96,9 @@ public struct CommunicatorError: Error, CustomStringConvertible {
 }
 
 extension Communicator {
+    public func beginStep(_ step: Int) {}
+    public func setCollectiveTimeout(_ seconds: Double) {}
+
     /// `allReduce` over a whole array.
     public func allReduce<T: CollectiveElement>(_ values: inout [T], _ operation: ReductionOperation) throws {
         try values.withUnsafeMutableBufferPointer { try allReduce($0, operation) }

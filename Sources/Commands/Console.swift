@@ -26,8 +26,8 @@ struct ConsoleLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     let rank: Int
     let worldSize: Int
-    /// Where this rank's records also go, as JSON lines (`ranks/rank-NNNN.jsonl`), when set.
-    let records: RecordSink?
+    /// Where this rank's records also go, to be gathered into `ranks/rank-NNNN.jsonl` by the coordinator.
+    let records: LogRecordBuffer
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -41,34 +41,10 @@ struct ConsoleLogHandler: LogHandler {
             let prefix = worldSize > 1 ? "[rank \(rank)] " : ""
             Console.error(prefix + "\(event.level): \(event.message)" + (fields.isEmpty ? "" : " " + fields))
         }
-        records?.append(
+        records.append(
             LogRecord(
                 time: Date().timeIntervalSince1970, rank: rank, level: event.level.rawValue,
                 message: "\(event.message)",
                 metadata: merged.mapValues { "\($0)" }))
-    }
-}
-
-/// Collects this rank's log records in memory until a run directory exists, then appends them to its file.
-final class RecordSink: @unchecked Sendable {
-    // A lock because swift-log may call handlers from any thread; Partita itself logs from one.
-    private let lock = NSLock()
-    private var pending: [LogRecord] = []
-    private var writer: LineWriter?
-
-    func append(_ record: LogRecord) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let writer { try? writer.append(record.jsonLine) } else { pending.append(record) }
-    }
-
-    /// From now on records go to `path`; those collected so far are written first.
-    func attach(path: String) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        let writer = try LineWriter(path: path)
-        for record in pending { try writer.append(record.jsonLine) }
-        pending.removeAll()
-        self.writer = writer
     }
 }

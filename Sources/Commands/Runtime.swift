@@ -2,20 +2,34 @@ import ArgumentParser
 import Cluster
 import Foundation
 import Logging
+import MPI
+import Training
 
-/// What a command runs with: the communicator, a logger that tags the rank, and this rank's record sink.
+/// What a command runs with: the communicator, a logger that tags the rank, and this rank's log records.
 struct RuntimeContext {
     let communicator: any Communicator
     let logger: Logger
-    let records: RecordSink
+    let records: LogRecordBuffer
 }
 
 /// Sets up the communicator and logging for a command, and turns any error into one line on standard error
 /// and a non-zero exit code.
+///
+/// Under `mpirun` (Open MPI's `OMPI_COMM_WORLD_SIZE` is set) the communicator is an `MPICommunicator` over
+/// the job's ranks; otherwise the process is a world of one. A failure on one rank ends the whole job:
+/// that rank prints its error (naming itself) and calls `MPI_Abort`. Failures every rank detects at once
+/// (disagreeing configs, diverged parameters) are printed by rank 0 only and every rank exits with 1.
 enum Runtime {
-    static func run(logLevel: Logger.Level, _ body: (RuntimeContext) throws -> Void) throws {
-        let communicator: any Communicator = SingleProcessCommunicator()
-        let records = RecordSink()
+    static func run(logLevel: Logger.Level, distributed: Bool = true, _ body: (RuntimeContext) throws -> Void) throws {
+        let communicator: any Communicator
+        do {
+            communicator =
+                distributed && MPIRuntime.launchedByMPIRun ? try MPICommunicator() : SingleProcessCommunicator()
+        } catch {
+            Console.error("partita: error: cannot start MPI: \(error)")
+            throw ExitCode.failure
+        }
+        let records = LogRecordBuffer()
         var logger = Logger(label: "partita") { _ in
             ConsoleLogHandler(
                 logLevel: min(logLevel, .info), consoleLevel: logLevel, rank: communicator.rank,
@@ -27,9 +41,22 @@ enum Runtime {
         } catch let error as ExitCode {
             throw error
         } catch {
+            let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
+            if collective {
+                if communicator.isCoordinator { Console.error("partita: error: \(error)") }
+                throw ExitCode.failure
+            }
             let prefix = communicator.size > 1 ? "rank \(communicator.rank): " : ""
-            Console.error("partita: error: \(prefix)\(error)")
+            let text = "\(error)"
+            Console.error("partita: error: " + (text.hasPrefix("rank ") ? text : prefix + text))
+            if communicator.size > 1 { communicator.abort(exitCode: 1) }
             throw ExitCode.failure
         }
+    }
+
+    /// The fault to inject from `PARTITA_FAULT`, for failure tests (see `FaultInjection`).
+    static func faultInjection() throws -> FaultInjection? {
+        guard let text = ProcessInfo.processInfo.environment["PARTITA_FAULT"], !text.isEmpty else { return nil }
+        return try FaultInjection.parse(text).get()
     }
 }

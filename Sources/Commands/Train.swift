@@ -47,10 +47,7 @@ struct Train: ParsableCommand {
             let outcome = try TrainingSession.run(
                 config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
                 commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,
-                observer: observer,
-                onRunDirectory: { directory in
-                    try context.records.attach(path: directory.rankLogPath(context.communicator.rank))
-                })
+                observer: observer, logs: context.records, faults: try Runtime.faultInjection())
             guard context.communicator.isCoordinator else { return }
             let summary = outcome.summary
             if let validation = summary.validation { Console.output(Self.describe(validation)) }

@@ -15,13 +15,26 @@ extension MLP {
         _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, into gradient: inout ParameterBuffer<Scalar>,
         layerCompleted: (Int) -> Void = { _ in }
     ) {
+        precondition(gradient.layout == layout, "MLP.backward: the gradient buffer has another layout")
+        gradient.values.withUnsafeMutableBufferPointer { g in
+            backward(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
+        }
+    }
+
+    /// As `backward(_:dOutput:into:layerCompleted:)`, writing into raw storage of the parameters' layout.
+    /// The storage stays valid (and unmoved) for the whole call, so `layerCompleted` may start a
+    /// non-blocking collective on the part that is final.
+    public func backward(
+        _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, into g: UnsafeMutableBufferPointer<Scalar>,
+        layerCompleted: (Int) -> Void = { _ in }
+    ) {
         let sizes = architecture.sizes
         let batch = pass.batch
         let layerCount = architecture.layerCount
         precondition(
             dOutput.rows == batch && dOutput.columns == architecture.outputs,
             "MLP.backward: dOutput is \(dOutput.shapeDescription), output is \(pass.output.shapeDescription)")
-        precondition(gradient.layout == layout, "MLP.backward: the gradient buffer has another layout")
+        precondition(g.count == layout.count, "MLP.backward: \(g.count) gradient slots for \(layout.count) parameters")
         let ones = [Scalar](repeating: 1, count: batch)
         var dZ = dOutput
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
@@ -30,7 +43,7 @@ extension MLP {
             let layerInput = pass.layerInput(l)
             dZ.storage.withUnsafeBufferPointer { dz in
                 layerInput.storage.withUnsafeBufferPointer { x in
-                    gradient.values.withUnsafeMutableBufferPointer { g in
+                    do {
                         BLAS.gemm(
                             .transposed, .none, m: outputs, n: inputs, k: batch, alpha: 1, a: dz.baseAddress!,
                             lda: outputs, b: x.baseAddress!, ldb: inputs, beta: 0,

@@ -232,6 +232,16 @@ extension ConfigSchema {
                     section: "train", name: "hash_check_every", type: .integer(0...Int.max),
                     defaultValue: .integer(100),
                     help: "Compare a hash of the parameters across ranks every N steps (0: never)."),
+                .init(
+                    section: "train", name: "bucket_mb", type: .number(0...(.infinity)), defaultValue: .number(4),
+                    help:
+                        "Gradient all-reduce bucket size in MiB: each bucket's non-blocking all-reduce starts as soon "
+                        + "as backward has produced it (0: one all-reduce after backward)."),
+                .init(
+                    section: "train", name: "collective_timeout", type: .number(0...(.infinity)),
+                    defaultValue: .number(300),
+                    help:
+                        "Seconds a collective may wait for the other ranks before the job is ended as hung (0: never)."),
             ]),
     ])
 }

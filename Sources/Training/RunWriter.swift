@@ -19,6 +19,28 @@ public final class RunWriter {
         metrics = try LineWriter(path: directory.metricsPath)
     }
 
+    private var collector: RankLogCollector?
+    private var rankWriters: [Int: LineWriter] = [:]
+
+    /// Appends the gathered log payloads of every rank (see `RankLogCollector`) to `ranks/rank-NNNN.jsonl`.
+    public func appendRankLogs(_ payloads: [[UInt8]]) throws {
+        var collector = self.collector ?? RankLogCollector(worldSize: payloads.count)
+        for action in collector.received(payloads) {
+            switch action {
+            case .append(let rank, let lines):
+                if rankWriters[rank] == nil { rankWriters[rank] = try LineWriter(path: directory.rankLogPath(rank)) }
+                for line in lines { try rankWriters[rank]!.append(line) }
+            case .malformed(let rank, let byteCount):
+                let note = LogRecord(
+                    time: Date().timeIntervalSince1970, rank: 0, level: "warning",
+                    message: "rank \(rank) sent \(byteCount) bytes of log records that are not UTF-8; dropped")
+                if rankWriters[0] == nil { rankWriters[0] = try LineWriter(path: directory.rankLogPath(0)) }
+                try rankWriters[0]!.append(note.jsonLine)
+            }
+        }
+        self.collector = collector
+    }
+
     public func record(_ line: JSONLine) throws {
         try metrics.append(line.description)
     }

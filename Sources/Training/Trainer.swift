@@ -6,6 +6,10 @@ public import Networks
 public import Optimizers
 import Tensors
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The data-parallel training loop, written against `Communicator`: the same code runs alone, under
 /// `mpirun` on one host, or across hosts.
 ///
@@ -30,15 +34,24 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     private(set) var writer: RunWriter?
     let logger: Logger
     let observer: (any TrainingObserver)?
+    /// This rank's log records, gathered at the coordinator at every logging step.
+    let logs: LogRecordBuffer?
+    let faults: FaultInjection?
+    public let buckets: GradientBuckets
+    /// Seconds spent waiting for gradient all-reduces since the last logging step.
+    private var communicationSeconds = 0.0
 
     /// - Parameters:
     ///   - writer: the run directory writer; only the coordinator has one.
     ///   - observer: progress callbacks; only the coordinator has one.
     public init(
         config: ResolvedConfig, data: PreparedData, communicator: any Communicator, writer: RunWriter?,
-        logger: Logger, observer: (any TrainingObserver)? = nil
+        logger: Logger, observer: (any TrainingObserver)? = nil, logs: LogRecordBuffer? = nil,
+        faults: FaultInjection? = nil
     ) throws {
         self.config = config
+        self.logs = logs
+        self.faults = faults
         self.data = data
         self.communicator = communicator
         self.writer = writer
@@ -60,6 +73,10 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         learningRates = LearningRateSchedule(config, totalSteps: planned)
         let maxSteps = config.integer("train.max_steps")
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
+        buckets = GradientBuckets(
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size,
+            bucketBytes: Int(config.number("train.bucket_mb") * 1_048_576))
+        communicator.setCollectiveTimeout(config.number("train.collective_timeout"))
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
         try communicator.broadcast(&model.parameters.values, root: 0)
     }
@@ -111,6 +128,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         var pass = ForwardPass<Scalar>()
         var window = LossSummary()
         var windowTime = 0.0
+        var windowSteps = 0
+        communicationSeconds = 0
         var lastTrainingLoss = Double.nan
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
@@ -127,15 +146,16 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let rows = positions.map { data.trainRows[$0] }
             let (inputs, targets) = data.batch(data.source, rows: rows, as: Scalar.self)
 
+            communicator.beginStep(step)
             model.forward(inputs, into: &pass)
             var dOutput: Matrix<Scalar>? = Matrix(rows: rows.count, columns: model.architecture.outputs)
-            let local = loss.evaluate(
+            var local = loss.evaluate(
                 outputs: pass.output, targets: targets, scale: 1 / Double(schedule.globalBatch), gradient: &dOutput)
+            try injectFault(into: &local)
             guard local.lossSum.isFinite else {
                 throw TrainingError.nonFiniteLoss(rank: communicator.rank, step: step, value: local.lossSum)
             }
-            model.backward(pass, dOutput: dOutput!, into: &gradient)
-            if communicator.size > 1 { try communicator.allReduce(&gradient.values, .sum) }
+            try backwardAndAllReduce(pass, dOutput: dOutput!, into: &gradient)
             var totals = [local.lossSum, Double(local.correct), Double(local.count)]
             if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
             let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
@@ -148,6 +168,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
             window = window + global
             windowTime += seconds
+            windowSteps += 1
             lastTrainingLoss = global.meanLoss
             observer?.stepDidFinish(
                 StepProgress(
@@ -166,8 +187,18 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 line.add("samples_per_second", Double(window.count) / max(windowTime, 1e-12))
                 line.add("time", Date().timeIntervalSince1970)
                 try writer?.record(line)
+                // Every rank's own timing goes to its log: stragglers and slow links show up per rank.
+                logger.info(
+                    "steps",
+                    metadata: [
+                        "step": "\(step)", "step_time_ms": "\(1000 * windowTime / Double(max(windowSteps, 1)))",
+                        "allreduce_wait_ms": "\(1000 * communicationSeconds / Double(max(windowSteps, 1)))",
+                    ])
                 window = LossSummary()
                 windowTime = 0
+                windowSteps = 0
+                communicationSeconds = 0
+                try gatherLogs()
             }
             let epochEnded = step % stepsPerEpoch == 0
             if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
@@ -186,6 +217,9 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             }
         }
         if hashEvery > 0 { try checkParametersAgree() }
+        logger.info(
+            "final parameters",
+            metadata: ["step": "\(step)", "fnv1a": "\(String(FNV1a.hash(values: model.parameters.values), radix: 16))"])
         var testResult: EvaluationResult?
         if let test = data.test { testResult = try evaluate(test, rows: Array(0..<test.count), split: "test") }
         let seconds = Date().timeIntervalSince(started)
@@ -195,7 +229,63 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             samplesPerSecond: Double((step - startStep) * schedule.globalBatch) / max(seconds, 1e-12),
             lastCheckpoint: lastCheckpoint)
         observer?.trainingDidFinish(summary)
+        try gatherLogs()
         return summary
+    }
+
+    /// Backward, with each gradient bucket's all-reduce started as soon as backward has finished it and all
+    /// of them awaited before returning. Between layers the pending collectives are tested, which lets MPI
+    /// progress them while later layers are computed.
+    func backwardAndAllReduce(
+        _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, into gradient: inout ParameterBuffer<Scalar>
+    ) throws {
+        guard communicator.size > 1 else {
+            model.backward(pass, dOutput: dOutput, into: &gradient)
+            return
+        }
+        if let faults, faults.kind == .hang, faults.applies(rank: communicator.rank, step: step) {
+            logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
+            while true { sleep(60) }
+        }
+        try gradient.values.withUnsafeMutableBufferPointer { g in
+            var pending = [any PendingCollective]()
+            var failure: (any Error)?
+            model.backward(pass, dOutput: dOutput, into: g) { layer in
+                guard failure == nil else { return }
+                do {
+                    for bucket in buckets.buckets where bucket.readyAfterLayer == layer {
+                        pending.append(
+                            try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
+                        )
+                    }
+                    for collective in pending { _ = try collective.test() }
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            let waitStart = DispatchTime.now().uptimeNanoseconds
+            for collective in pending { try collective.wait() }
+            communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
+        }
+    }
+
+    /// Applies an injected fault of this rank and step, if any (testing only; see `FaultInjection`).
+    func injectFault(into local: inout LossSummary) throws {
+        guard let faults, faults.applies(rank: communicator.rank, step: step) else { return }
+        switch faults.kind {
+        case .nan: local.lossSum = .nan
+        case .exit: exit(3)
+        case .hang: break  // happens just before the gradient all-reduce
+        }
+    }
+
+    /// Sends this rank's pending log records to the coordinator, which appends them to the rank files.
+    /// A collective: every rank calls it at the same steps.
+    public func gatherLogs() throws {
+        guard let logs else { return }
+        let payloads = try communicator.gather(logs.drainPayload(), root: 0)
+        if communicator.isCoordinator { try writer?.appendRankLogs(payloads) }
     }
 
     /// The global loss and accuracy on `rows` of `dataset`: each rank takes a strided share, the sums are

@@ -58,6 +58,15 @@ public enum TrainingError: Error, CustomStringConvertible {
     case disagreement(what: String, ranks: [Int])
     case resumeMismatch(String)
 
+    /// Whether every rank raises this error at the same time (it comes from a collective check), so one
+    /// report from rank 0 is enough and no rank needs to abort the others.
+    public var isDetectedByEveryRank: Bool {
+        switch self {
+        case .parameterMismatch, .disagreement: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .nonFiniteLoss(let rank, let step, let value):

@@ -18,7 +18,7 @@ public enum TrainingSession {
     /// The `train.*` keys a resumed run may change; everything else is fixed by the run's config.yaml.
     public static let resumableKeys: Set<String> = [
         "train.epochs", "train.max_steps", "train.log_every", "train.eval_every", "train.checkpoint_every",
-        "train.keep_checkpoints", "train.hash_check_every",
+        "train.keep_checkpoints", "train.hash_check_every", "train.bucket_mb", "train.collective_timeout",
     ]
 
     /// Trains from `config`, or resumes the run in `resume` (whose config.yaml, with `resumeOverrides` on top,
@@ -26,7 +26,7 @@ public enum TrainingSession {
     public static func run(
         config: ResolvedConfig, resume: String? = nil, resumeOverrides: [String] = [], commandLine: [String],
         communicator: any Communicator, logger: Logger, observer: (any TrainingObserver)?,
-        onRunDirectory: (RunDirectory) throws -> Void = { _ in }
+        logs: LogRecordBuffer? = nil, faults: FaultInjection? = nil
     ) throws -> Outcome {
         var config = config
         var checkpoint: CheckpointFile?
@@ -64,8 +64,8 @@ public enum TrainingSession {
         let isDouble = config.string("model.dtype") == "float64"
         let trainer: any TrainerProtocol =
             isDouble
-            ? try makeTrainer(Double.self, config, data, checkpoint, communicator, logger, observer)
-            : try makeTrainer(Float.self, config, data, checkpoint, communicator, logger, observer)
+            ? try makeTrainer(Double.self, config, data, checkpoint, communicator, logger, observer, logs, faults)
+            : try makeTrainer(Float.self, config, data, checkpoint, communicator, logger, observer, logs, faults)
 
         let resumedRun = directory != nil
         if communicator.isCoordinator && directory == nil {
@@ -75,7 +75,6 @@ public enum TrainingSession {
             name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: config.integer("run.seed"),
             commandLine: commandLine, resumedFromStep: checkpoint?.step)
         if let directory {
-            try onRunDirectory(directory)
             try AtomicFile.write(string: config.yaml, to: directory.configPath)
             try AtomicFile.write(string: info.json, to: directory.runInfoPath)
             logger.info(resumedRun ? "resuming run" : "run directory", metadata: ["path": "\(directory.path)"])
@@ -100,10 +99,12 @@ public enum TrainingSession {
 
     static func makeTrainer<Scalar: TrainingScalar>(
         _ type: Scalar.Type, _ config: ResolvedConfig, _ data: PreparedData, _ checkpoint: CheckpointFile?,
-        _ communicator: any Communicator, _ logger: Logger, _ observer: (any TrainingObserver)?
+        _ communicator: any Communicator, _ logger: Logger, _ observer: (any TrainingObserver)?,
+        _ logs: LogRecordBuffer?, _ faults: FaultInjection?
     ) throws -> Trainer<Scalar> {
         let trainer = try Trainer<Scalar>(
-            config: config, data: data, communicator: communicator, writer: nil, logger: logger, observer: observer)
+            config: config, data: data, communicator: communicator, writer: nil, logger: logger, observer: observer,
+            logs: logs, faults: faults)
         if let checkpoint {
             try trainer.restore(from: checkpoint)
             logger.info("resumed", metadata: ["step": "\(checkpoint.step)", "checkpoint": "\(checkpoint.path)"])

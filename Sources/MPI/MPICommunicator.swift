@@ -1,0 +1,211 @@
+internal import CMPI
+public import Cluster
+import Foundation
+
+/// `Communicator` over Open MPI.
+///
+/// It works on a private duplicate of `MPI_COMM_WORLD` (so its collectives can never match a library's),
+/// with the error handler `MPI_ERRORS_RETURN` so that every failure comes back through `check` as an
+/// `MPIError` instead of aborting in C. Every blocking or awaited collective is watched by a
+/// `CollectiveWatchdog`: one that does not complete in time logs the collective and the step, then ends
+/// the job. The class is deliberately not `Sendable`: MPI calls are made from one thread.
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let size: Int
+    public let hostName: String
+    let communicator: MPI_Comm
+    let watchdog: CollectiveWatchdog
+
+    /// Duplicates the world communicator (initializing MPI if needed).
+    ///
+    /// - Parameter collectiveTimeout: seconds a collective may take before the watchdog aborts the job;
+    ///   0 disables the watchdog.
+    public init(collectiveTimeout: Double = 300) throws {
+        let level = try MPIRuntime.initialize()
+        var duplicate: MPI_Comm? = nil
+        try check(MPI_Comm_dup(cmpi_comm_world(), &duplicate), "MPI_Comm_dup")
+        communicator = duplicate!
+        try check(MPI_Comm_set_errhandler(communicator, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+        var rank: Int32 = 0
+        var size: Int32 = 0
+        try check(MPI_Comm_rank(communicator, &rank), "MPI_Comm_rank")
+        try check(MPI_Comm_size(communicator, &size), "MPI_Comm_size")
+        self.rank = Int(rank)
+        self.size = Int(size)
+        var name = [CChar](repeating: 0, count: Int(MPI_MAX_PROCESSOR_NAME) + 1)
+        var length: Int32 = 0
+        try check(MPI_Get_processor_name(&name, &length), "MPI_Get_processor_name")
+        hostName = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let abortCapable = level == .multiple
+        watchdog = CollectiveWatchdog(timeout: collectiveTimeout, rank: Int(rank)) { code in
+            // MPI_Abort from this thread is only allowed at MPI_THREAD_MULTIPLE; otherwise ending this
+            // process is enough, because mpirun ends the whole job when one rank dies.
+            if abortCapable { MPI_Abort(cmpi_comm_world(), code) }
+            _exit(code)
+        }
+    }
+
+    deinit {
+        var comm: MPI_Comm? = communicator
+        var finalized: Int32 = 0
+        MPI_Finalized(&finalized)
+        if finalized == 0 { MPI_Comm_free(&comm) }
+    }
+
+    public func beginStep(_ step: Int) {
+        watchdog.step = step
+    }
+
+    public func allReduce<T: CollectiveElement>(
+        _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
+    )
+        throws
+    {
+        guard buffer.count > 0 else { return }
+        let type = T.collectiveType
+        precondition(operation != .average || type.isFloatingPoint, "allReduce: average of integers (\(type))")
+        try watchdog.watch("allreduce(\(operation), \(buffer.count) \(type))") {
+            try chunked(buffer.count) { offset, count in
+                try check(
+                    MPI_Allreduce(
+                        cmpi_in_place(), buffer.baseAddress! + offset, count, type.mpiDatatype,
+                        operation.mpiOperation, communicator), "MPI_Allreduce")
+            }
+        }
+        if operation == .average { Self.divide(buffer, by: size) }
+    }
+
+    public func startAllReduce<T: CollectiveElement>(
+        _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
+    ) throws -> any PendingCollective {
+        let type = T.collectiveType
+        precondition(operation != .average || type.isFloatingPoint, "startAllReduce: average of integers (\(type))")
+        var requests = [MPI_Request?]()
+        if buffer.count > 0 {
+            try chunked(buffer.count) { offset, count in
+                var request: MPI_Request? = nil
+                try check(
+                    MPI_Iallreduce(
+                        cmpi_in_place(), buffer.baseAddress! + offset, count, type.mpiDatatype,
+                        operation.mpiOperation, communicator, &request), "MPI_Iallreduce")
+                requests.append(request)
+            }
+        }
+        let size = size
+        return Pending(
+            requests: requests, watchdog: watchdog, name: "allreduce(\(operation), \(buffer.count) \(type))",
+            completion: operation == .average ? { Self.divide(buffer, by: size) } : {})
+    }
+
+    public func broadcast<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {
+        precondition((0..<size).contains(root), "broadcast: root \(root) outside 0..<\(size)")
+        guard buffer.count > 0 else { return }
+        try watchdog.watch("broadcast(\(buffer.count) \(T.collectiveType) from rank \(root))") {
+            try chunked(buffer.count) { offset, count in
+                try check(
+                    MPI_Bcast(
+                        buffer.baseAddress! + offset, count, T.collectiveType.mpiDatatype, Int32(root), communicator),
+                    "MPI_Bcast")
+            }
+        }
+    }
+
+    /// Two steps: the record lengths are gathered at `root`, then the bytes with `MPI_Gatherv`.
+    public func gather(_ record: [UInt8], root: Int) throws -> [[UInt8]] {
+        precondition((0..<size).contains(root), "gather: root \(root) outside 0..<\(size)")
+        precondition(record.count < Int(Int32.max), "gather: a record of \(record.count) bytes is too long")
+        return try watchdog.watch("gather(\(record.count) bytes to rank \(root))") {
+            var length = Int32(record.count)
+            var lengths = [Int32](repeating: 0, count: rank == root ? size : 1)
+            try check(
+                MPI_Gather(&length, 1, cmpi_int32(), &lengths, 1, cmpi_int32(), Int32(root), communicator), "MPI_Gather"
+            )
+            var displacements = [Int32](repeating: 0, count: lengths.count)
+            var total = 0
+            if rank == root {
+                for i in 0..<size {
+                    displacements[i] = Int32(total)
+                    total += Int(lengths[i])
+                }
+                precondition(total < Int(Int32.max), "gather: \(total) bytes in all is too many for one gather")
+            }
+            var received = [UInt8](repeating: 0, count: max(total, 1))
+            try record.withUnsafeBufferPointer { send in
+                try check(
+                    MPI_Gatherv(
+                        send.baseAddress, length, cmpi_uint8(), &received, &lengths, &displacements, cmpi_uint8(),
+                        Int32(root), communicator), "MPI_Gatherv")
+            }
+            guard rank == root else { return [] }
+            return (0..<size).map { Array(received[Int(displacements[$0])..<Int(displacements[$0] + lengths[$0])]) }
+        }
+    }
+
+    public func barrier() throws {
+        try watchdog.watch("barrier") { try check(MPI_Barrier(communicator), "MPI_Barrier") }
+    }
+
+    public func abort(exitCode: Int32) -> Never {
+        MPI_Abort(cmpi_comm_world(), exitCode)
+        _exit(exitCode)
+    }
+
+    /// MPI counts are `Int32`: larger buffers go in chunks of at most 2³⁰ elements.
+    private func chunked(_ count: Int, _ body: (Int, Int32) throws -> Void) throws {
+        let chunk = 1 << 30
+        var offset = 0
+        while offset < count {
+            let n = min(chunk, count - offset)
+            try body(offset, Int32(n))
+            offset += n
+        }
+    }
+
+    static func divide<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, by size: Int) {
+        switch T.collectiveType {
+        case .float32:
+            let p = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
+            for i in 0..<buffer.count { p[i] /= Float(size) }
+        case .float64:
+            let p = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Double.self)
+            for i in 0..<buffer.count { p[i] /= Double(size) }
+        default: preconditionFailure("average of integers")
+        }
+    }
+
+    /// A non-blocking all-reduce in flight: its requests, completed by `wait()`.
+    final class Pending: PendingCollective {
+        var requests: [MPI_Request?]
+        let watchdog: CollectiveWatchdog
+        let name: String
+        let completion: () -> Void
+        var done = false
+
+        init(requests: [MPI_Request?], watchdog: CollectiveWatchdog, name: String, completion: @escaping () -> Void) {
+            self.requests = requests
+            self.watchdog = watchdog
+            self.name = name
+            self.completion = completion
+        }
+
+        func wait() throws {
+            guard !done else { return }
+            try watchdog.watch("wait for \(name)") {
+                if !requests.isEmpty {
+                    try check(
+                        MPI_Waitall(Int32(requests.count), &requests, cmpi_statuses_ignore()), "MPI_Waitall")
+                }
+            }
+            done = true
+            completion()
+        }
+
+        /// Lets MPI progress the collective without blocking; true when it has completed.
+        func test() throws -> Bool {
+            guard !done, !requests.isEmpty else { return true }
+            var flag: Int32 = 0
+            try check(MPI_Testall(Int32(requests.count), &requests, &flag, cmpi_statuses_ignore()), "MPI_Testall")
+            return flag != 0
+        }
+    }
+}
