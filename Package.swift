@@ -81,9 +81,10 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks"]),
     ]
 )
 

@@ -32,12 +32,14 @@ public struct Hostfile: Sendable, Equatable {
                     throw HostfileError(path: path, line: line, problem: "unexpected '\(word)' (expected slots=N)")
                 }
                 guard let value = Int(parts[1]), value > 0 else {
-                    throw HostfileError(path: path, line: line, problem: "\(parts[0]) must be a positive integer, got '\(parts[1])'")
+                    throw HostfileError(
+                        path: path, line: line, problem: "\(parts[0]) must be a positive integer, got '\(parts[1])'")
                 }
                 if parts[0] == "slots" { slots = value }
             }
             if let previous = entries.first(where: { $0.host == host }) {
-                throw HostfileError(path: path, line: line, problem: "host '\(host)' is already listed on line \(previous.line)")
+                throw HostfileError(
+                    path: path, line: line, problem: "host '\(host)' is already listed on line \(previous.line)")
             }
             entries.append(Entry(host: host, slots: slots, line: line))
         }
@@ -80,6 +82,12 @@ public struct HostfileError: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let line: Int?
     public let problem: String
+
+    public init(path: String, line: Int?, problem: String) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
 
     public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(problem)" }
 }

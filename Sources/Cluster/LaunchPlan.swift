@@ -56,7 +56,9 @@ public struct LaunchPlan: Sendable, Equatable {
         var line = ["mpirun", "-np", String(ranks)]
         if let hostfile { line += ["--hostfile", hostfile.path] }
         if oversubscribed { line.append("--oversubscribe") }
-        line += ["--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(blasThreads)", "-x", "OMP_NUM_THREADS=\(blasThreads)"]
+        line += [
+            "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(blasThreads)", "-x", "OMP_NUM_THREADS=\(blasThreads)",
+        ]
         if hostfile != nil { line += ["-x", "PATH", "-x", "LD_LIBRARY_PATH"] }
         if let simulatedCluster {
             line += [

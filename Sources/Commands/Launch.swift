@@ -16,7 +16,8 @@ struct Launch: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("ranks")], help: "Number of ranks (processes).")
     var ranks: Int
 
-    @Option(help: ArgumentHelp("An Open MPI hostfile (`host slots=N` per line); default: this machine.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("An Open MPI hostfile (`host slots=N` per line); default: this machine.", valueName: "file"))
     var hostfile: String?
 
     @Flag(help: "Run on the simulated hosts of `deploy/sim-cluster up` (network namespaces, TCP only).")

@@ -11,15 +11,35 @@ final class CollectiveWatchdog: @unchecked Sendable {
     private let lock = NSLock()
     private var current: (name: String, started: Date)?
     private var currentStep: Int?
-    let timeout: Double
+    private var currentTimeout: Double
+    private var started = false
     let rank: Int
     private let abort: @Sendable (Int32) -> Void
 
     init(timeout: Double, rank: Int, abort: @escaping @Sendable (Int32) -> Void) {
-        self.timeout = timeout
+        self.currentTimeout = timeout
         self.rank = rank
         self.abort = abort
-        guard timeout > 0 else { return }
+        startIfNeeded()
+    }
+
+    /// Seconds a collective may take; 0 disables the watchdog.
+    var timeout: Double {
+        get { lock.withLock { currentTimeout } }
+        set {
+            lock.withLock { currentTimeout = newValue }
+            startIfNeeded()
+        }
+    }
+
+    /// Starts the checking thread the first time a positive timeout is set.
+    private func startIfNeeded() {
+        let start = lock.withLock {
+            guard currentTimeout > 0 && !started else { return false }
+            started = true
+            return true
+        }
+        guard start else { return }
         let thread = Thread { [weak self] in
             while let watchdog = self {
                 watchdog.inspect()
@@ -46,8 +66,8 @@ final class CollectiveWatchdog: @unchecked Sendable {
     }
 
     private func inspect() {
-        let (running, step) = lock.withLock { (current, currentStep) }
-        guard let running, Date().timeIntervalSince(running.started) > timeout else { return }
+        let (running, step, timeout) = lock.withLock { (current, currentStep, currentTimeout) }
+        guard let running, timeout > 0, Date().timeIntervalSince(running.started) > timeout else { return }
         let at = step.map { " at step \($0)" } ?? ""
         let message =
             "partita: error: rank \(rank): collective \(running.name) did not complete within "

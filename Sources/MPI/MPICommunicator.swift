@@ -56,6 +56,10 @@ public final class MPICommunicator: Communicator {
         watchdog.step = step
     }
 
+    public func setCollectiveTimeout(_ seconds: Double) {
+        watchdog.timeout = seconds
+    }
+
     public func allReduce<T: CollectiveElement>(
         _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
     )

@@ -12,6 +12,11 @@ public struct GradientBuckets: Sendable, Equatable {
     public struct Bucket: Sendable, Equatable {
         public let range: Range<Int>
         public let readyAfterLayer: Int
+
+        public init(range: Range<Int>, readyAfterLayer: Int) {
+            self.range = range
+            self.readyAfterLayer = readyAfterLayer
+        }
     }
 
     /// In the order they become ready (last layers first).

@@ -14,7 +14,8 @@ import Training
         let start = try #require(doc.range(of: begin)).upperBound
         let stop = try #require(doc.range(of: end)).lowerBound
         #expect(
-            String(doc[start..<stop]) == ConfigSchema.partita.markdownReference + "\n",
+            doc[start..<stop].trimmingCharacters(in: .whitespacesAndNewlines)
+                == ConfigSchema.partita.markdownReference.trimmingCharacters(in: .whitespacesAndNewlines),
             "docs/configuration.md is stale: regenerate its reference with `partita config --reference`")
     }
 }
