@@ -26,13 +26,17 @@ public struct LaunchPlan: Sendable, Equatable {
     /// Seconds after which mpirun ends the whole job; nil for no limit.
     public var timeout: Int?
     public var runningAsRoot: Bool
+    /// Environment variables to forward to remote hosts with `-x` (those that are set here).
+    public var forwarded: [String]
     /// The executable and its arguments, run on every rank.
     public var command: [String]
 
     public init(
         ranks: Int, hostfile: Hostfile? = nil, simulatedCluster: SimulatedCluster? = nil, localSlots: Int,
-        blasThreads: Int = 1, timeout: Int? = nil, runningAsRoot: Bool, command: [String]
+        blasThreads: Int = 1, timeout: Int? = nil, runningAsRoot: Bool, forwarded: [String] = ["PATH"],
+        command: [String]
     ) {
+        self.forwarded = forwarded
         self.ranks = ranks
         self.hostfile = hostfile
         self.simulatedCluster = simulatedCluster
@@ -59,7 +63,7 @@ public struct LaunchPlan: Sendable, Equatable {
         line += [
             "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=\(blasThreads)", "-x", "OMP_NUM_THREADS=\(blasThreads)",
         ]
-        if hostfile != nil { line += ["-x", "PATH", "-x", "LD_LIBRARY_PATH"] }
+        if hostfile != nil { line += forwarded.flatMap { ["-x", $0] } }
         if let simulatedCluster {
             line += [
                 "--map-by", "node", "--mca", "plm_rsh_agent", simulatedCluster.rshAgent, "--mca", "btl", "self,tcp",

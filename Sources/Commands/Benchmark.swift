@@ -6,6 +6,15 @@ import Training
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Measure speed as ratios taken side by side in one run (build with -c release).",
+        subcommands: [StepBenchmarkCommand.self, DataParallelBenchmarkCommand.self],
+        defaultSubcommand: StepBenchmarkCommand.self)
+}
+
+/// `partita bench step`: one training step against its GEMMs alone.
+struct StepBenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step",
         abstract: "Measure a training step against its GEMMs alone (build with -c release).",
         discussion: """
             Times full training steps (forward, loss, backward, SGD update) of an MLP and, in alternating \

@@ -85,7 +85,9 @@ struct Launch: ParsableCommand {
         return LaunchPlan(
             ranks: ranks, hostfile: hostfileValue, simulatedCluster: simulated,
             localSlots: ProcessInfo.processInfo.activeProcessorCount, blasThreads: blasThreads, timeout: timeout,
-            runningAsRoot: getuid() == 0, command: [Self.executablePath()] + command)
+            runningAsRoot: getuid() == 0,
+            forwarded: ["PATH", "LD_LIBRARY_PATH"].filter { ProcessInfo.processInfo.environment[$0] != nil },
+            command: [Self.executablePath()] + command)
     }
 
     /// This executable's absolute path, so every rank runs the same binary.

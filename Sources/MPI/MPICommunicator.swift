@@ -15,6 +15,9 @@ public final class MPICommunicator: Communicator {
     public let hostName: String
     let communicator: MPI_Comm
     let watchdog: CollectiveWatchdog
+    /// Runs `startAllReduce`'s reductions on a duplicate of its own (when MPI grants MPI_THREAD_MULTIPLE).
+    let collectiveThread: CollectiveThread?
+    let asyncCommunicator: MPI_Comm?
 
     /// Duplicates the world communicator (initializing MPI if needed).
     ///
@@ -37,6 +40,16 @@ public final class MPICommunicator: Communicator {
         try check(MPI_Get_processor_name(&name, &length), "MPI_Get_processor_name")
         hostName = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let abortCapable = level == .multiple
+        if level == .multiple {
+            var second: MPI_Comm? = nil
+            try check(MPI_Comm_dup(communicator, &second), "MPI_Comm_dup")
+            try check(MPI_Comm_set_errhandler(second!, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+            asyncCommunicator = second
+            collectiveThread = CollectiveThread(communicator: second!)
+        } else {
+            asyncCommunicator = nil
+            collectiveThread = nil
+        }
         watchdog = CollectiveWatchdog(timeout: collectiveTimeout, rank: Int(rank)) { code in
             // MPI_Abort from this thread is only allowed at MPI_THREAD_MULTIPLE; otherwise ending this
             // process is enough, because mpirun ends the whole job when one rank dies.
@@ -46,10 +59,12 @@ public final class MPICommunicator: Communicator {
     }
 
     deinit {
-        var comm: MPI_Comm? = communicator
+        collectiveThread?.stop()
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)
-        if finalized == 0 { MPI_Comm_free(&comm) }
+        guard finalized == 0 else { return }
+        var comm: MPI_Comm? = communicator
+        MPI_Comm_free(&comm)
     }
 
     public func beginStep(_ step: Int) {
@@ -79,11 +94,34 @@ public final class MPICommunicator: Communicator {
         if operation == .average { Self.divide(buffer, by: size) }
     }
 
+    /// With `MPI_THREAD_MULTIPLE`, the reduction runs as a blocking `MPI_Allreduce` on the collective thread
+    /// (see `CollectiveThread`); otherwise it is Open MPI's `MPI_Iallreduce`.
     public func startAllReduce<T: CollectiveElement>(
         _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation
     ) throws -> any PendingCollective {
         let type = T.collectiveType
         precondition(operation != .average || type.isFloatingPoint, "startAllReduce: average of integers (\(type))")
+        let size = size
+        let name = "allreduce(\(operation), \(buffer.count) \(type))"
+        let completion: () -> Void = operation == .average ? { Self.divide(buffer, by: size) } : {}
+        if let collectiveThread {
+            // The caller keeps `buffer` valid until wait(); the thread only uses it until then.
+            nonisolated(unsafe) let base = buffer.baseAddress
+            let count = buffer.count
+            let job = collectiveThread.submit { (comm: MPI_Comm) throws(MPIError) in
+                var offset = 0
+                while offset < count {
+                    let n = min(1 << 30, count - offset)
+                    try check(
+                        MPI_Allreduce(
+                            cmpi_in_place(), base! + offset, Int32(n), type.mpiDatatype, operation.mpiOperation, comm),
+                        "MPI_Allreduce")
+                    offset += n
+                }
+            }
+            return ThreadPending(
+                thread: collectiveThread, job: job, watchdog: watchdog, name: name, completion: completion)
+        }
         var requests = [MPI_Request?]()
         if buffer.count > 0 {
             try chunked(buffer.count) { offset, count in
@@ -95,10 +133,37 @@ public final class MPICommunicator: Communicator {
                 requests.append(request)
             }
         }
-        let size = size
-        return Pending(
-            requests: requests, watchdog: watchdog, name: "allreduce(\(operation), \(buffer.count) \(type))",
-            completion: operation == .average ? { Self.divide(buffer, by: size) } : {})
+        return Pending(requests: requests, watchdog: watchdog, name: name, completion: completion)
+    }
+
+    /// A reduction running on the collective thread.
+    final class ThreadPending: PendingCollective {
+        let thread: CollectiveThread
+        let job: CollectiveThread.Job
+        let watchdog: CollectiveWatchdog
+        let name: String
+        let completion: () -> Void
+        var done = false
+
+        init(
+            thread: CollectiveThread, job: CollectiveThread.Job, watchdog: CollectiveWatchdog, name: String,
+            completion: @escaping () -> Void
+        ) {
+            self.thread = thread
+            self.job = job
+            self.watchdog = watchdog
+            self.name = name
+            self.completion = completion
+        }
+
+        func wait() throws {
+            guard !done else { return }
+            try watchdog.watch(name) { try thread.wait(for: job) }
+            done = true
+            completion()
+        }
+
+        func test() -> Bool { thread.isFinished(job) }
     }
 
     public func broadcast<T: CollectiveElement>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {
@@ -211,5 +276,16 @@ public final class MPICommunicator: Communicator {
             try check(MPI_Testall(Int32(requests.count), &requests, &flag, cmpi_statuses_ignore()), "MPI_Testall")
             return flag != 0
         }
+    }
+}
+
+extension MPICommunicator {
+    /// One blocking `MPI_Allreduce` (sum, in place) on `MPI_COMM_WORLD`, with no chunking, watchdog or
+    /// buckets: the baseline the benchmark compares Partita's gradient all-reduce with.
+    public func bareAllReduce(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        try check(
+            MPI_Allreduce(
+                cmpi_in_place(), buffer.baseAddress, Int32(buffer.count), cmpi_float(), cmpi_sum(), cmpi_comm_world()),
+            "MPI_Allreduce")
     }
 }

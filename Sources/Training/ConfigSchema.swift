@@ -233,7 +233,7 @@ extension ConfigSchema {
                     defaultValue: .integer(100),
                     help: "Compare a hash of the parameters across ranks every N steps (0: never)."),
                 .init(
-                    section: "train", name: "bucket_mb", type: .number(0...(.infinity)), defaultValue: .number(4),
+                    section: "train", name: "bucket_mb", type: .number(0...(.infinity)), defaultValue: .number(0),
                     help:
                         "Gradient all-reduce bucket size in MiB: each bucket's non-blocking all-reduce starts as soon "
                         + "as backward has produced it (0: one all-reduce after backward)."),

@@ -219,7 +219,12 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         if hashEvery > 0 { try checkParametersAgree() }
         logger.info(
             "final parameters",
-            metadata: ["step": "\(step)", "fnv1a": "\(String(FNV1a.hash(values: model.parameters.values), radix: 16))"])
+            metadata: [
+                "step": "\(step)", "fnv1a": "\(String(FNV1a.hash(values: model.parameters.values), radix: 16))",
+                "peak_rss_mb": "\(ProcessMemory.peakResidentBytes.map { $0 / 1_048_576 } ?? -1)",
+                "pss_mb": "\(ProcessMemory.proportionalBytes.map { $0 / 1_048_576 } ?? -1)",
+                "host": "\(communicator.hostName)",
+            ])
         var testResult: EvaluationResult?
         if let test = data.test { testResult = try evaluate(test, rows: Array(0..<test.count), split: "test") }
         let seconds = Date().timeIntervalSince(started)
@@ -247,27 +252,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
             while true { sleep(60) }
         }
-        try gradient.values.withUnsafeMutableBufferPointer { g in
-            var pending = [any PendingCollective]()
-            var failure: (any Error)?
-            model.backward(pass, dOutput: dOutput, into: g) { layer in
-                guard failure == nil else { return }
-                do {
-                    for bucket in buckets.buckets where bucket.readyAfterLayer == layer {
-                        pending.append(
-                            try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
-                        )
-                    }
-                    for collective in pending { _ = try collective.test() }
-                } catch {
-                    failure = error
-                }
-            }
-            if let failure { throw failure }
-            let waitStart = DispatchTime.now().uptimeNanoseconds
-            for collective in pending { try collective.wait() }
-            communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
-        }
+        communicationSeconds += try buckets.backwardAndAllReduce(
+            model, pass, dOutput: dOutput, into: &gradient, communicator: communicator)
     }
 
     /// Applies an injected fault of this rank and step, if any (testing only; see `FaultInjection`).

@@ -57,7 +57,9 @@ import Testing
 
     @Test func hostfileSlotsDecideOversubscription() throws {
         let hostfile = try Hostfile.parse("a slots=2\nb slots=2\n", path: "/h")
-        let fits = LaunchPlan(ranks: 4, hostfile: hostfile, localSlots: 2, runningAsRoot: false, command: ["p"])
+        let fits = LaunchPlan(
+            ranks: 4, hostfile: hostfile, localSlots: 2, runningAsRoot: false, forwarded: ["PATH", "LD_LIBRARY_PATH"],
+            command: ["p"])
         #expect(!fits.arguments.contains("--oversubscribe"))
         #expect(fits.arguments.contains("--hostfile") && fits.arguments.contains("LD_LIBRARY_PATH"))
         let over = LaunchPlan(ranks: 5, hostfile: hostfile, localSlots: 2, runningAsRoot: false, command: ["p"])

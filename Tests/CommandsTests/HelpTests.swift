@@ -9,7 +9,8 @@ import Testing
     static let commands: [(String, any ParsableCommand.Type)] = [
         ("partita", Partita.self), ("train", Train.self), ("eval", Evaluate.self), ("launch", Launch.self),
         ("config", ShowConfig.self),
-        ("bench", Benchmark.self),
+        ("bench", Benchmark.self), ("bench-step", StepBenchmarkCommand.self),
+        ("bench-ddp", DataParallelBenchmarkCommand.self),
     ]
 
     @Test(arguments: commands.map(\.0))
@@ -37,7 +38,7 @@ import Testing
         let message = Partita.message(for: ValidationError("x"))
         #expect(message == "x")
         do {
-            let command = try Benchmark.parse(["--sizes", "784"])
+            let command = try StepBenchmarkCommand.parse(["--sizes", "784"])
             try command.validate()
             Issue.record("a single size should be rejected")
         } catch {

@@ -39,12 +39,14 @@ import Training
     /// Double, 1e-4 in Float (the only difference is the order in which the gradient is summed). All ranks
     /// end with bit-identical parameters (their logged hashes agree; the trainer's own cross-rank hash check
     /// would have failed the job otherwise).
-    @Test(arguments: ["float64", "float32"])
-    func nRanksEqualOneRankWithNTimesTheBatch(_ dtype: String) throws {
+    /// With `bucket_mb` 0.0001 every layer is its own bucket, so the overlapped, bucketed path is checked
+    /// as well as the single all-reduce.
+    @Test(arguments: [("float64", 0.0001), ("float32", 0.0)])
+    func nRanksEqualOneRankWithNTimesTheBatch(_ dtype: String, _ bucketMB: Double) throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp")
         let settings = [
             "model.dtype=\(dtype)", "model.hidden=[32]", "data.batch_size=60", "train.max_steps=10",
-            "train.hash_check_every=5", "optimizer.momentum=0.9",
+            "train.hash_check_every=5", "optimizer.momentum=0.9", "train.bucket_mb=\(bucketMB)",
         ]
         let reference = try Self.finalParameters(try Self.train(ranks: 1, directory, settings, name: "ranks-1"))
         #expect(reference.step == 10)

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import MPI
+import Training
+
+/// `partita bench ddp`, run under mpirun: data-parallel throughput and all-reduce cost.
+struct DataParallelBenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ddp",
+        abstract: "Data-parallel scaling and all-reduce cost; run it under mpirun (e.g. partita launch -n 2).",
+        discussion: """
+            In alternating rounds of one job: rank 0 training the whole global batch alone, all ranks training \
+            their shares with Partita's bucketed all-reduce, that all-reduce alone, and one bare MPI_Allreduce \
+            of the same gradient. Reports samples/s, the scaling efficiency and the all-reduce overhead.
+            """)
+
+    @Option(help: "Layer sizes, input first.")
+    var sizes: String = "784,1024,1024,10"
+
+    @Option(help: "Global batch size (split across the ranks).")
+    var batch = 512
+
+    @Option(help: "Gradient bucket size in MiB (as train.bucket_mb).")
+    var bucketMb = 0.0
+
+    @Option(help: "Alternating timing rounds (the median is reported).")
+    var rounds = 11
+
+    @Option(help: "Steps per round.")
+    var steps = 8
+
+    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        guard parsedSizes.count >= 2, parsedSizes.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--sizes must be at least two positive integers separated by commas")
+        }
+        guard batch > 0, rounds > 0, steps > 0, bucketMb >= 0 else {
+            throw ValidationError("--batch, --rounds and --steps must be positive, --bucket-mb not negative")
+        }
+    }
+
+    func run() throws {
+        try Runtime.run(logLevel: .warning) { context in
+            guard let mpi = context.communicator as? MPICommunicator else {
+                throw LaunchError("run it under mpirun, e.g. `partita launch -n 2 -- bench ddp`")
+            }
+            guard batch % mpi.size == 0 else {
+                throw LaunchError("--batch \(batch) is not a multiple of the \(mpi.size) ranks")
+            }
+            let result = try DataParallelBenchmark.run(
+                communicator: mpi, sizes: parsedSizes, globalBatch: batch, bucketMB: bucketMb, rounds: rounds,
+                stepsPerRound: steps, bareAllReduce: { try mpi.bareAllReduce($0) })
+            guard mpi.isCoordinator else { return }
+            let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
+            Console.output(
+                "MLP \(sizes), global batch \(batch), float32, \(result.ranks) ranks on \(Set(result.hosts).count) "
+                    + "host(s) \(result.hosts), OPENBLAS_NUM_THREADS=\(threads)")
+            Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
+            Console.output(
+                String(
+                    format: "1 rank, batch %d:            %8.2f ms/step  %8.0f samples/s", batch,
+                    1000 * result.soloStepSeconds, result.soloSamplesPerSecond))
+            Console.output(
+                String(
+                    format:
+                        "%d ranks, batch %d each:      %8.2f ms/step  %8.0f samples/s  (%.2f ms waiting for the all-reduce)",
+                    result.ranks, batch / result.ranks, 1000 * result.parallelStepSeconds,
+                    result.parallelSamplesPerSecond, 1000 * result.parallelWaitSeconds))
+            Console.output(String(format: "scaling efficiency:            %.1f%%", 100 * result.scalingEfficiency))
+            Console.output(
+                String(
+                    format:
+                        "gradient all-reduce (%d floats, %.1f MB): Partita %.3f ms, bare MPI_Allreduce %.3f ms: %+.1f%%",
+                    result.parameterCount, Double(result.parameterCount * 4) / 1e6,
+                    1000 * result.partitaAllReduceSeconds,
+                    1000 * result.bareAllReduceSeconds, 100 * result.allReduceOverhead))
+        }
+    }
+}
