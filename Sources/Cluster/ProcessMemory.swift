@@ -21,7 +21,7 @@ public enum ProcessMemory {
     /// `name:   1234 kB` → 1234·1024.
     static func field(_ name: String, in text: String) -> Int? {
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let words = line.dropFirst(name.count + 1).split(separator: " ")
+            let words = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let value = words.first.flatMap({ Int($0) }) else { return nil }
             return words.count > 1 && words[1] == "kB" ? value * 1024 : value
         }

@@ -95,7 +95,7 @@ public enum DataParallelBenchmark {
         _ = try step(mine, reduce: true)  // warm-up: page faults, BLAS buffers, MPI connections
         var soloTimes = [Double](), parallelTimes = [Double](), partitaTimes = [Double](), bareTimes = [Double]()
         var waits = [Double]()
-        for _ in 0..<rounds {
+        for round in 0..<rounds {
             soloTimes.append(
                 try timed {
                     if communicator.rank == 0 {
@@ -112,16 +112,34 @@ public enum DataParallelBenchmark {
                 try timed { for _ in 0..<stepsPerRound { waited += try step(mine, reduce: true) } }
                     / Double(stepsPerRound))
             waits.append(waited / Double(stepsPerRound))
-            partitaTimes.append(
-                try timed {
-                    for _ in 0..<stepsPerRound { try buckets.allReduce(&gradient, communicator: communicator) }
-                } / Double(stepsPerRound))
-            bareTimes.append(
-                try timed {
-                    for _ in 0..<stepsPerRound {
-                        try gradient.values.withUnsafeMutableBufferPointer { try bareAllReduce($0) }
-                    }
-                } / Double(stepsPerRound))
+            // The two all-reduce measurements swap places every round: whichever runs right after the
+            // training steps is measured a few percent slower (cache and rank skew), so neither may always
+            // go first.
+            func measurePartita() throws {
+                partitaTimes.append(
+                    try timed {
+                        for _ in 0..<stepsPerRound {
+                            try gradient.values.withUnsafeMutableBufferPointer {
+                                try buckets.allReduce($0, communicator: communicator)
+                            }
+                        }
+                    } / Double(stepsPerRound))
+            }
+            func measureBare() throws {
+                bareTimes.append(
+                    try timed {
+                        for _ in 0..<stepsPerRound {
+                            try gradient.values.withUnsafeMutableBufferPointer { try bareAllReduce($0) }
+                        }
+                    } / Double(stepsPerRound))
+            }
+            if round % 2 == 0 {
+                try measurePartita()
+                try measureBare()
+            } else {
+                try measureBare()
+                try measurePartita()
+            }
         }
         let hosts = try communicator.gather(Array(communicator.hostName.utf8), root: 0).map {
             String(decoding: $0, as: UTF8.self)

@@ -52,7 +52,9 @@ extension GradientBuckets {
     /// Runs `model`'s backward pass into `gradient` and sums the gradient over all ranks, bucket by bucket:
     /// each bucket's non-blocking all-reduce starts as soon as backward has finished its first layer, the
     /// pending ones are tested between layers (Open MPI progresses them only inside MPI calls), and all are
-    /// awaited before returning. Returns the seconds spent waiting for them after backward.
+    /// awaited before returning. The last bucket, ready only when backward is over, has nothing left to
+    /// overlap with: it is reduced right away on the calling thread (a blocking all-reduce), which saves a
+    /// thread hand-off. Returns the seconds spent communicating after backward.
     public func backwardAndAllReduce<Scalar: TrainingScalar>(
         _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
@@ -67,7 +69,7 @@ extension GradientBuckets {
             model.backward(pass, dOutput: dOutput, into: g) { layer in
                 guard failure == nil else { return }
                 do {
-                    for bucket in buckets where bucket.readyAfterLayer == layer {
+                    for bucket in buckets where bucket.readyAfterLayer == layer && layer > 0 {
                         let part = UnsafeMutableBufferPointer(rebasing: g[bucket.range])
                         pending.append(try communicator.startAllReduce(part, .sum))
                     }
@@ -78,6 +80,9 @@ extension GradientBuckets {
             }
             if let failure { throw failure }
             let waitStart = DispatchTime.now().uptimeNanoseconds
+            for bucket in buckets where bucket.readyAfterLayer == 0 {
+                try communicator.allReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
+            }
             for collective in pending { try collective.wait() }
             return Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
         }
@@ -86,15 +91,15 @@ extension GradientBuckets {
     /// The all-reduce alone, on a gradient that is already computed: every bucket started at once, then
     /// awaited. What `backwardAndAllReduce` costs in communication when there is nothing to overlap.
     public func allReduce<Scalar: TrainingScalar>(
-        _ gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
+        _ g: UnsafeMutableBufferPointer<Scalar>, communicator: any Communicator
     ) throws {
-        try gradient.values.withUnsafeMutableBufferPointer { g in
-            var pending = [any PendingCollective]()
-            for bucket in buckets {
-                pending.append(
-                    try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum))
-            }
-            for collective in pending { try collective.wait() }
+        var pending = [any PendingCollective]()
+        for bucket in buckets where bucket.readyAfterLayer > 0 {
+            pending.append(try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum))
         }
+        for bucket in buckets where bucket.readyAfterLayer == 0 {
+            try communicator.allReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
+        }
+        for collective in pending { try collective.wait() }
     }
 }

@@ -1,5 +1,6 @@
-import Cluster
 import Testing
+
+@testable import Cluster
 
 @Suite struct HostfileTests {
     @Test func parsesHostsSlotsAndComments() throws {
@@ -99,5 +100,17 @@ import Testing
                 + "{\"time\":2,\"rank\":2,\"level\":\"info\",\"message\":\"two\",\"step\":5,\"metadata\":{\"k\":\"v\"}}"
         )
         #expect(buffer.drain().isEmpty)
+    }
+}
+
+@Suite struct ProcessMemoryTests {
+    @Test func readsKilobyteFieldsSeparatedByTabsOrSpaces() {
+        let status = "Name:\tpartita\nVmHWM:\t   93844 kB\nVmRSS:    1024 kB\nThreads:\t3\n"
+        #expect(ProcessMemory.field("VmHWM", in: status) == 93844 * 1024)
+        #expect(ProcessMemory.field("VmRSS", in: status) == 1024 * 1024)
+        #expect(ProcessMemory.field("Threads", in: status) == 3)
+        #expect(ProcessMemory.field("VmSwap", in: status) == nil)
+        // And this very process has a peak resident set.
+        #expect((ProcessMemory.peakResidentBytes ?? 0) > 1_000_000)
     }
 }
