@@ -87,3 +87,23 @@ public struct LearningRateSchedule: Sendable {
 /// The scalar types a model can be trained in: BLAS can compute with them, checkpoints can store them and
 /// collectives can carry them (`Float` and `Double`).
 public typealias TrainingScalar = BLASScalar & SafeTensorsElement & CollectiveElement
+
+/// Builds the training method named by `optimizer.name`, with its freshly initialized model.
+public enum MethodFactory {
+    public static func method<Scalar: TrainingScalar>(
+        _ config: ResolvedConfig, data: PreparedData, as type: Scalar.Type = Scalar.self
+    ) throws -> any TrainingMethod<Scalar> {
+        let seed = UInt64(config.integer("run.seed"))
+        let loss = try ModelFactory.loss(config, task: data.task)
+        let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
+        switch config.string("optimizer.name") {
+        default:
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            return StandardMethod(
+                model: model, optimizer: try ModelFactory.optimizer(config, as: Scalar.self), loss: loss,
+                bucketBytes: bucketBytes)
+        }
+    }
+}
