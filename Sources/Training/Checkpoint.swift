@@ -70,7 +70,7 @@ public struct CheckpointFile: Sendable {
             contents.names.filter {
                 $0.hasPrefix("optimizer.") && !$0.hasPrefix("optimizer.counter.") && !$0.hasPrefix("optimizer.vector.")
             }
-                .compactMap { $0.dropFirst("optimizer.".count).split(separator: ".").first.map(String.init) })
+            .compactMap { $0.dropFirst("optimizer.".count).split(separator: ".").first.map(String.init) })
         for bufferName in bufferNames.sorted() {
             state.buffers[bufferName] = try buffer(prefix: "optimizer.\(bufferName).", layout: layout).values
         }

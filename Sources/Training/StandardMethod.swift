@@ -17,7 +17,8 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
         self.model = model
         self.optimizer = optimizer
         self.loss = loss
-        buckets = GradientBuckets(layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes)
+        buckets = GradientBuckets(
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes)
         gradient = ParameterBuffer(layout: model.layout)
     }
 

@@ -79,7 +79,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     /// Continues from a checkpoint: parameters, method state and step.
     public func restore(from checkpoint: CheckpointFile) throws {
         guard checkpoint.dtype == Scalar.dtypeName else {
-            throw TrainingError.resumeMismatch("the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
+            throw TrainingError.resumeMismatch(
+                "the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
         }
         method.parameters = try checkpoint.parameters(layout: method.parameters.layout)
         let (name, state) = try checkpoint.optimizerState(layout: method.parameters.layout, as: Scalar.self)
@@ -102,7 +103,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         let layout = method.parameters.layout
         observer?.trainingWillStart(
             TrainingPlan(
-                startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, globalBatch: schedule.globalBatch,
+                startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
+                globalBatch: schedule.globalBatch,
                 worldSize: communicator.size, parameterCount: layout.count))
         logger.info(
             "training",
