@@ -40,9 +40,13 @@ extension MLPArchitecture {
     /// The backward pass over parameters and gradient stored anywhere (see `forward(_:parameters:layout:into:)`).
     /// `dOutput` is the gradient with respect to the pass's `output`: the last pre-activation, or for an
     /// architecture that activates its last layer, the last activation.
+    ///
+    /// `adjoint(l, dZ_l, dA_l)`, when given, receives each layer's pre-activation adjoint `∂L/∂Z_l` and, for
+    /// layers followed by the activation, `∂L/∂A_l` (the curvature code needs both).
     public func backward<Scalar: BLASScalar>(
         _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, parameters theta: UnsafeBufferPointer<Scalar>,
-        layout: ParameterLayout, into g: UnsafeMutableBufferPointer<Scalar>, layerCompleted: (Int) -> Void = { _ in }
+        layout: ParameterLayout, into g: UnsafeMutableBufferPointer<Scalar>, layerCompleted: (Int) -> Void = { _ in },
+        adjoint: ((Int, Matrix<Scalar>, Matrix<Scalar>?) -> Void)? = nil
     ) {
         let batch = pass.batch
         precondition(
@@ -50,8 +54,13 @@ extension MLPArchitecture {
             "MLP.backward: dOutput is \(dOutput.shapeDescription), output is \(pass.output.shapeDescription)")
         let ones = [Scalar](repeating: 1, count: batch)
         var dZ = dOutput
-        if activatesLastLayer { applyActivationDerivative(pass, layer: layerCount - 1, to: &dZ) }
+        var dA: Matrix<Scalar>? = nil
+        if activatesLastLayer {
+            dA = dOutput
+            applyActivationDerivative(pass, layer: layerCount - 1, to: &dZ)
+        }
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
+            adjoint?(l, dZ, dA)
             let (inputs, outputs) = (sizes[l], sizes[l + 1])
             let (weightView, biasView) = layout.views(ofLayer: l)
             let layerInput = pass.layerInput(l)
@@ -72,17 +81,18 @@ extension MLPArchitecture {
             }
             layerCompleted(l)
             guard l > 0 else { break }
-            var dA = Matrix<Scalar>(rows: batch, columns: inputs)
+            var upstream = Matrix<Scalar>(rows: batch, columns: inputs)
             dZ.storage.withUnsafeBufferPointer { dz in
-                dA.storage.withUnsafeMutableBufferPointer { da in
+                upstream.storage.withUnsafeMutableBufferPointer { da in
                     BLAS.gemm(
                         .none, .none, m: batch, n: inputs, k: outputs, alpha: 1, a: dz.baseAddress!,
                         lda: outputs, b: theta.baseAddress! + weightView.offset, ldb: inputs, beta: 0,
                         c: da.baseAddress!, ldc: inputs)
                 }
             }
-            applyActivationDerivative(pass, layer: l - 1, to: &dA)
-            dZ = dA
+            if adjoint != nil { dA = upstream }
+            applyActivationDerivative(pass, layer: l - 1, to: &upstream)
+            dZ = upstream
         }
     }
 

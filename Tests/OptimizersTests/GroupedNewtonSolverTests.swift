@@ -1,7 +1,7 @@
 import Foundation
 import Optimizers
-import Testing
 import TestSupport
+import Testing
 
 /// The worked example of methods.md §3.6, computed here from the scalar function itself:
 /// L(θ₁, θ₂) = θ₁⁴/4 + θ₁θ₂ + θ₂²/2 + θ₂³/6 at θ = (1, 0.5), canonical partition (two scalars), u = g.

@@ -1,6 +1,6 @@
-import Testing
-import TestSupport
 import Tensors
+import TestSupport
+import Testing
 
 @Suite struct LAPACKTests {
     /// A = Q·diag(λ)·Qᵀ built by hand from a rotation: the eigenvalues come back, and A·v = λ·v.
