@@ -19,7 +19,7 @@ struct Logs: ParsableCommand {
     @Option(help: "Show only this rank's records.")
     var rank: Int?
 
-    @Option(help: "Show records at this level and above (trace, debug, info, notice, warning, error, critical).")
+    @Option(help: "Show records at this level and above.")
     var level: LogLevelArgument?
 
     @Option(help: ArgumentHelp("Show only records whose line contains this text (case-sensitive).", valueName: "text"))

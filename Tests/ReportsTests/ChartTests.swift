@@ -16,6 +16,11 @@ import Testing
         #expect(steps.ticks.map(steps.label) == ["0", "100", "200", "300", "400", "500"])
     }
 
+    @Test func tinyTicksUseExponents() {
+        let axis = AxisMapping(scale: .linear, values: [1e-5, 1e-4])
+        #expect(axis.ticks.map(axis.label) == ["0", "2.0e-5", "4.0e-5", "6.0e-5", "8.0e-5", "1.0e-4"])
+    }
+
     @Test func aConstantSeriesStillGetsAnInterval() {
         let axis = AxisMapping(scale: .linear, values: [5, 5])
         #expect(axis.lower < 5 && axis.upper > 5)

@@ -46,7 +46,7 @@ public struct BarChart: Sendable {
         self.yLabel = yLabel
         self.highlighted = highlighted
         self.valueSuffix = valueSuffix
-        self.plotWidth = plotWidth ?? min(760, max(220, Double(categories.count) * 56))
+        self.plotWidth = plotWidth ?? min(760, max(260, Double(categories.count) * 72))
         self.plotHeight = plotHeight
         self.maximum = maximum
     }
@@ -65,7 +65,7 @@ public struct BarChart: Sendable {
         let legend = LegendLayout(
             entries: parts.count > 1
                 ? parts.enumerated().map {
-                    LegendLayout.Entry(label: $1.name, color: Palette.color($0), marker: false, line: true)
+                    LegendLayout.Entry(label: $1.name, color: Palette.color($0), marker: false, line: false, box: true)
                 }
                 : [],
             width: plotWidth + PanelMargins.left)

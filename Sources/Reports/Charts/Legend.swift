@@ -7,6 +7,8 @@ struct LegendLayout {
         var dash: String?
         var marker: Bool
         var line: Bool
+        /// A filled square (bars) instead of a line or marker.
+        var box = false
     }
 
     static let rowHeight = 18.0
@@ -37,7 +39,9 @@ struct LegendLayout {
         for (entry, position) in zip(entries, positions) {
             let x = origin.x + position.x
             let y = origin.y + position.y + 12
-            if entry.line {
+            if entry.box {
+                canvas.rect(x + 5, y - 10, 12, 12, fill: entry.color)
+            } else if entry.line {
                 canvas.line(x, y - 4, x + Self.swatchWidth, y - 4, stroke: entry.color, width: 2.4, dash: entry.dash)
             }
             if entry.marker {

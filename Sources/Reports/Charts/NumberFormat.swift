@@ -11,13 +11,19 @@ public enum NumberFormat {
             let decimals = max(0, digits - 1 - Int(log10(magnitude).rounded(.down)))
             return trimmed(String(format: "%.\(decimals)f", value))
         }
-        return String(format: "%.\(digits - 1)e", value).replacingOccurrences(of: "e-0", with: "e-")
+        return exponential(value, digits: digits)
+    }
+
+    /// `value` as mantissa and exponent with `digits` significant digits: 3.500e-6, 2.0e7.
+    static func exponential(_ value: Double, digits: Int) -> String {
+        String(format: "%.\(digits - 1)e", value).replacingOccurrences(of: "e-0", with: "e-")
             .replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
     }
 
     /// A tick of a linear axis whose ticks are `step` apart: just enough decimals to tell ticks apart.
     static func tick(_ value: Double, step: Double) -> String {
-        if abs(value) >= 1e6 || (abs(value) < 1e-4 && value != 0) { return short(value, digits: 3) }
+        // Ticks closer than 0.001 would need many zeros: exponent form reads better (2.0e-5, 4.0e-5, ...).
+        if abs(value) >= 1e6 || step < 1e-3 { return value == 0 ? "0" : exponential(value, digits: 2) }
         let decimals = max(0, -Int(log10(step).rounded(.down)) + (isHalfStep(step) ? 1 : 0))
         return String(format: "%.\(min(decimals, 10))f", value)
     }
