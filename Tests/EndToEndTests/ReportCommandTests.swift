@@ -111,8 +111,10 @@ import Testing
         let run = try Self.train()
         let rendered = try Self.screenshot(run + "/report.html")
         #expect(rendered.width == 1280 && rendered.height == 2000)
+        // Measured: 4.3% of the pixels of the first 2000 rows of a digits report carry ink (curves, text, table
+        // rules); an empty page has none (checked below).
         let ink = rendered.nonWhiteFraction()
-        #expect(ink > 0.02, "only \(ink) of the pixels are not white")
+        #expect(ink > 0.01, "only \(ink) of the pixels are not white")
         let blankPage = run + "/blank.html"
         try "<!DOCTYPE html><html><body></body></html>".write(toFile: blankPage, atomically: true, encoding: .utf8)
         #expect(try Self.screenshot(blankPage).nonWhiteFraction() < 0.001)
