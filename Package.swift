@@ -57,6 +57,7 @@ let package = Package(
             name: "Datasets", dependencies: ["Tensors", "CZlib"],
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
+        .target(name: "Curvature", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
@@ -84,6 +85,7 @@ let package = Package(
             name: "TrainingTests",
             dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),

@@ -175,7 +175,8 @@ extension ConfigSchema {
             name: "optimizer", help: "The update rule and its hyper-parameters.",
             keys: [
                 .init(
-                    section: "optimizer", name: "name", type: .choice(["sgd", "adam"]), defaultValue: .string("sgd"),
+                    section: "optimizer", name: "name", type: .choice(["sgd", "adam", "alrao"]),
+                    defaultValue: .string("sgd"),
                     help: "The optimizer."),
                 .init(
                     section: "optimizer", name: "lr", type: .number(0...(.infinity)), defaultValue: .number(0.05),
@@ -209,6 +210,23 @@ extension ConfigSchema {
                 .init(
                     section: "optimizer", name: "min_lr", type: .number(0...(.infinity)), defaultValue: .number(0),
                     help: "Final learning rate of the cosine schedule."),
+                .init(
+                    section: "optimizer", name: "alrao_min_lr", type: .number(0...(.infinity)),
+                    defaultValue: .number(1e-5), help: "Alrao: the smallest learning rate η_min (must be positive)."),
+                .init(
+                    section: "optimizer", name: "alrao_max_lr", type: .number(0...(.infinity)),
+                    defaultValue: .number(10),
+                    help: "Alrao: the largest learning rate η_max."),
+                .init(
+                    section: "optimizer", name: "alrao_copies", type: .integer(1...1000), defaultValue: .integer(10),
+                    help: "Alrao: K, the number of output-layer copies (log-spaced rates from η_min to η_max)."),
+                .init(
+                    section: "optimizer", name: "alrao_body", type: .choice(["sgd", "adam"]),
+                    defaultValue: .string("sgd"),
+                    help: "Alrao: the per-unit optimizer of the body and the copies' optimizer."),
+                .init(
+                    section: "optimizer", name: "alrao_momentum", type: .number(0...0.999999), defaultValue: .number(0),
+                    help: "Alrao-SGD momentum (the authors' per-unit rule for the body); 0 is plain SGD."),
             ]),
         Section(
             name: "train", help: "The training loop.",

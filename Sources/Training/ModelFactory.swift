@@ -87,3 +87,41 @@ public struct LearningRateSchedule: Sendable {
 /// The scalar types a model can be trained in: BLAS can compute with them, checkpoints can store them and
 /// collectives can carry them (`Float` and `Double`).
 public typealias TrainingScalar = BLASScalar & SafeTensorsElement & CollectiveElement
+
+/// Builds the training method named by `optimizer.name`, with its freshly initialized model.
+public enum MethodFactory {
+    public static func method<Scalar: TrainingScalar>(
+        _ config: ResolvedConfig, data: PreparedData, as type: Scalar.Type = Scalar.self
+    ) throws -> any TrainingMethod<Scalar> {
+        let seed = UInt64(config.integer("run.seed"))
+        let loss = try ModelFactory.loss(config, task: data.task)
+        let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
+        switch config.string("optimizer.name") {
+        case "alrao":
+            let architecture = ModelFactory.architecture(config, data: data)
+            if case .regression = data.task, config.string("model.loss") == "half-mse" {
+                throw ConfigError(
+                    location: "model.loss",
+                    message:
+                        "Alrao's regression copies are Gaussians: use gaussian-nll (or auto) with optimizer.name alrao")
+            }
+            return try AlraoMethod<Scalar>(
+                sizes: architecture.sizes, activation: architecture.activation, bias: architecture.bias,
+                initialization: ModelFactory.initialization(config), seed: seed,
+                copies: config.integer("optimizer.alrao_copies"), minRate: config.number("optimizer.alrao_min_lr"),
+                maxRate: config.number("optimizer.alrao_max_lr"),
+                kind: config.string("optimizer.alrao_body") == "adam" ? .adam : .sgd,
+                momentum: config.number("optimizer.alrao_momentum"), dampening: config.number("optimizer.dampening"),
+                weightDecay: config.number("optimizer.weight_decay"), beta1: config.number("optimizer.beta1"),
+                beta2: config.number("optimizer.beta2"), epsilon: config.number("optimizer.epsilon"),
+                classification: loss.isClassification, variance: config.number("model.nll_variance"))
+        default:
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            return StandardMethod(
+                model: model, optimizer: try ModelFactory.optimizer(config, as: Scalar.self), loss: loss,
+                bucketBytes: bucketBytes)
+        }
+    }
+}

@@ -60,6 +60,31 @@ import Training
         }
     }
 
+    /// Alrao across ranks: after 20 steps, 2 ranks (batch 32 each) equal 1 rank (batch 64): parameters and
+    /// the switch's log-weights within 1e-10 relative in Double. The per-copy losses are all-reduced before
+    /// the switch update, so every rank keeps the same posterior.
+    @Test func alraoOnTwoRanksEqualsOneRankWithTwiceTheBatch() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-alrao-ddp")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=64", "train.max_steps=20",
+            "optimizer.name=alrao", "optimizer.alrao_copies=5", "optimizer.alrao_momentum=0.5",
+        ]
+        var results = [(parameters: [Double], switchWeights: [Double])]()
+        for ranks in [1, 2] {
+            let run = try Self.train(ranks: ranks, directory, settings, name: "alrao-\(ranks)")
+            let checkpoint = try CheckpointFile.read(path: run + "/checkpoints/latest")
+            let parameters = try checkpoint.contents.names.filter { $0.hasPrefix("model.") }
+                .flatMap { try checkpoint.contents.values($0, as: Double.self) }
+            let weights = try checkpoint.contents.values("optimizer.vector.switch_log_weights", as: Double.self)
+            results.append((parameters, weights))
+        }
+        #expect(Tolerance.relativeError(results[1].parameters, results[0].parameters) < 1e-10)
+        #expect(Tolerance.relativeError(results[1].switchWeights, results[0].switchWeights) < 1e-10)
+        // The posterior has moved away from uniform, so the comparison is not trivially of initial values.
+        let posterior = results[0].switchWeights.prefix(5).map { exp($0) }
+        #expect(posterior.max()! / posterior.min()! > 1.5)
+    }
+
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
     @Test func digitsAccuracyOnFourRanks() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp-acc")
