@@ -28,6 +28,8 @@ import Testing
             .split(separator: "\n").filter { $0.contains("\"message\":\"steps\"") }.count
     }
 
+    /// Within 1e-12 relative: the reference values are read with JSONSerialization, which on Linux can round
+    /// the last bit differently from the shortest representation the run wrote.
     static func close(_ a: Double?, _ b: Double) -> Bool {
         guard let a else { return false }
         return abs(a - b) <= 1e-12 * max(1, abs(b))
@@ -65,6 +67,31 @@ import Testing
         #expect(page.text(in: "setup").contains("epochs: 2"))
         // Self-contained: nothing is fetched from elsewhere.
         #expect(!page.text.contains("<script") && !page.text.contains("src=\"http") && !page.text.contains("@import"))
+    }
+
+    /// A real Alrao run: the report's posterior curve of every copy ends at the posterior metrics.jsonl last
+    /// recorded, and the bars are that posterior.
+    @Test func alraoRunShowsTheSwitchPosterior() throws {
+        let run = try Self.train(["optimizer.name=alrao"])
+        let page = try ReportPage(contentsOfFile: run + "/report.html")
+        #expect(page.sectionIDs == ["training", "ranks", "alrao", "setup"])
+        let records = try Self.metrics(run, split: "alrao")
+        // Decoded with JSONDecoder, which rounds correctly (JSONSerialization on Linux can be an ulp off), so the
+        // report's values are compared exactly.
+        struct Record: Decodable { let posterior: [Double] }
+        let lastLine = try #require(
+            try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").last {
+                $0.contains("\"split\":\"alrao\"")
+            })
+        let posterior = try JSONDecoder().decode(Record.self, from: Data(lastLine.utf8)).posterior
+        #expect(posterior.count > 1)
+        let curves = page.series(in: "alrao")
+        for (copy, probability) in posterior.enumerated() {
+            let curve = try #require(curves.first { $0.name.hasPrefix("copy \(copy) (lr ") }, "copy \(copy)")
+            #expect(curve.points == records.count)
+            #expect(curve.last == probability, "copy \(copy)")
+        }
+        #expect(page.bars(in: "alrao").map(\.total) == posterior)
     }
 
     @Test func reportCanBeDisabledAndWrittenOnDemand() throws {

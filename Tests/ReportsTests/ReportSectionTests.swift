@@ -66,16 +66,20 @@ import Testing
             page.series(in: "gauss-newton").first { $0.name == "condition" }?.last
                 == RunFixture.gaussNewtonFinalCondition)
 
-        // Export: flash parts, float vs int8 accuracy, sparsity, and the other settings as text.
+        // Export: flash parts, float vs int8 accuracy, sparsity per layer, and the other fields as text.
         let export = page.bars(in: "export")
         #expect(
-            export.map(\.category) == ["weights", "biases", "multipliers", "code", "float", "int8"]
-                + (0..<3).map { "layer \($0)" })
+            export.map(\.category) == [
+                "weights", "biases", "multipliers", "lookup tables", "code", "float, before pruning", "float", "int8",
+                "layer 0 (128×64)", "layer 1 (10×128)",
+            ])
         #expect(abs((export.first { $0.category == "int8" }?.total ?? 0) - 95.83) < 1e-9)
+        #expect(abs((export.first { $0.category == "layer 1 (10×128)" }?.total ?? 0) - 80) < 1e-9)
         let exportText = page.text(in: "export")
         #expect(exportText.contains("11544 B (11.3 KiB)"))
-        #expect(exportText.contains("float 96.11%, int8 95.83% (-0.28 points)"))
-        #expect(exportText.contains("digits_"))
+        #expect(
+            exportText.contains("Accuracy on the test split (360 samples): float 96.11%, int8 95.83% (-0.28 points)."))
+        #expect(exportText.contains("settings.prefix") && exportText.contains("digits_"))
 
         // A warning from rank 1, with the characters XML must escape; the hosts table.
         #expect(page.text(in: "problems").contains("slow <disk> & more"))
@@ -133,6 +137,15 @@ import Testing
         } throws: { error in
             "\(error)" == "/nonexistent/run: not a Partita run directory: no such directory"
         }
+    }
+
+    /// The shapes export.json's `sparsity` may take: fractions, objects per layer, an object by layer name.
+    @Test func sparsityShapes() throws {
+        let fractions = RunReport.sparsityByLayer(JSONValue(parsing: "[0.5, 0.25]"))
+        #expect(fractions?.map(\.0) == ["layer 0", "layer 1"] && fractions?.map(\.1) == [50, 25])
+        let named = RunReport.sparsityByLayer(JSONValue(parsing: "{\"fc2\": 0.1, \"fc1\": 0.5}"))
+        #expect(named?.map(\.0) == ["fc1", "fc2"] && named?.map(\.1) == [50, 10])
+        #expect(RunReport.sparsityByLayer(JSONValue(parsing: "\"x\"")) == nil)
     }
 
     @Test func straggler() {

@@ -135,13 +135,20 @@ struct RunFixture {
             "{\"step\":100,\"layers\":[{\"layer\":0,\"samples\":\(normal)},{\"layer\":1,\"samples\":\(exponential)}]}")
     }
 
+    /// In the shape `partita export` writes (sorted snake-case keys; sparsity as objects per layer).
     func export() {
         write(
             "export/export.json",
             """
-            {"flash_bytes":{"weights":9000,"biases":296,"multipliers":148,"code":2100,"total":11544},\
-            "ram_bytes":{"arena":192,"total":256},"macs":9088,"accuracy":{"float":0.9611,"int8":0.9583},\
-            "sparsity":[0.5,0.8,0.0],"prefix":"digits_","quantize":"int8"}
+            {"accuracy":{"agreement":0.99,"count":360,"float":0.9611,"float_before_pruning":0.9667,"int8":0.9583,\
+            "loss_float":0.12,"loss_int8":0.13,"split":"test"},"activation":"relu",\
+            "flash_bytes":{"biases":296,"code":2100,"lookup_tables":0,"multipliers":148,"total":11544,"weights":9000},\
+            "format":"partita-export","format_version":1,"input":{"scale":0.05,"zero_point":-3},"macs":9088,\
+            "ram_bytes":{"arena":192,"input":64,"output":10,"total":266},\
+            "sparsity":[{"inputs":64,"layer":0,"outputs":128,"sparsity":0.5,"zeros":4096},\
+            {"inputs":128,"layer":1,"outputs":10,"sparsity":0.8,"zeros":1024}],\
+            "settings":{"prefix":"digits_","quantize":"int8"},"sizes":[64,128,10]}
+
             """)
     }
 

@@ -57,7 +57,8 @@ extension RunReport {
                         record["layer"]?.text ?? "", record["n"]?.text ?? "", value(record, "mean"),
                         value(record, "variance"), value(record, "skewness"), value(record, "excess_kurtosis"),
                         withP(record, "ks_fitted", "ks_fitted_p"), withP(record, "ks_standard", "ks_standard_p"),
-                        value(record, "anderson_darling"), withP(record, "shapiro_w", "shapiro_p"),
+                        withP(record, "anderson_darling", "anderson_darling_p"),
+                        withP(record, "shapiro_w", "shapiro_p"),
                     ]
                 }, numeric: Set(0...9))
         }
