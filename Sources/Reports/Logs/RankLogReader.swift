@@ -30,16 +30,19 @@ public struct RankLogReader: Sendable {
         var batch: [(record: LogRecord, order: Int)] = []
         for (rank, name) in Self.rankFiles(in: directory.ranksPath) {
             var state = files[rank] ?? FileState()
-            for line in Self.newLines(path: (directory.ranksPath as NSString).appendingPathComponent(name), &state) {
-                state.lineNumber += 1
-                if line.allSatisfy({ $0 == UInt8(ascii: " ") }) { continue }
-                if let value = JSONValue(parsing: String(decoding: line, as: UTF8.self)),
-                    let record = LogRecord(json: value, fileRank: rank)
-                {
+            let lines = Self.newLines(path: (directory.ranksPath as NSString).appendingPathComponent(name), &state)
+            let numbered = lines.enumerated().map {
+                (state.lineNumber + $0.offset + 1, Substring(decoding: $0.element, as: UTF8.self))
+            }
+            .filter { !$0.1.allSatisfy(\.isWhitespace) }
+            state.lineNumber += lines.count
+            for (lineNumber, line) in numbered {
+                let value = JSONValue(parsing: line)
+                if let value, let record = LogRecord(json: value, fileRank: rank) {
                     batch.append((record, sequence))
                     sequence += 1
                 } else {
-                    state.malformed.append(state.lineNumber)
+                    state.malformed.append(lineNumber)
                 }
             }
             files[rank] = state

@@ -30,16 +30,19 @@ public enum JSONLines {
         var records: [JSONValue] = []
         var malformed: [Int] = []
         var truncated = false
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            let isUnterminatedLast = index == lines.count - 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            if let value = JSONValue(parsing: line), value.object != nil {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // The part after the last newline: empty for a whole file, else a line cut short unless it parses.
+        let unterminated = lines.removeLast()
+        let numbered = lines.enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
+        for (index, line) in numbered {
+            let value = JSONValue(parsing: line)
+            if let value, value.object != nil { records.append(value) } else { malformed.append(index + 1) }
+        }
+        if !unterminated.allSatisfy(\.isWhitespace) {
+            if let value = JSONValue(parsing: unterminated), value.object != nil {
                 records.append(value)
-            } else if isUnterminatedLast {
-                truncated = true
             } else {
-                malformed.append(index + 1)
+                truncated = true
             }
         }
         var notes: [String] = []

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A parsed JSON value, for reading the run directory's files without a fixed schema per record.
 ///
 /// The records of `metrics.jsonl` differ by `split`, and files written by features built in parallel
@@ -14,9 +12,9 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses one JSON text; nil when it is not valid JSON.
+    /// Parses one JSON text (see `JSONParser`); nil when it is not valid JSON.
     public init?(parsing text: some StringProtocol) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard let value = JSONParser.parse(text) else { return nil }
         self = value
     }
 
@@ -79,24 +77,5 @@ public enum JSONValue: Sendable, Equatable {
     private var jsonText: String {
         if case .string(let value) = self { return "\"\(value)\"" }
         return text
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 }
