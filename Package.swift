@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging]),
+            dependencies: ["Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
             name: "Commands",

@@ -12,7 +12,7 @@ public struct Partita: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Train.self, Evaluate.self, Launch.self, ShowConfig.self, Benchmark.self,
+            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, ShowConfig.self, Benchmark.self,
             ReportCommand.self, Logs.self, Plot.self,
         ])
 

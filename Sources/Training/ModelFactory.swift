@@ -97,6 +97,37 @@ public enum MethodFactory {
         let loss = try ModelFactory.loss(config, task: data.task)
         let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
         switch config.string("optimizer.name") {
+        case "grouped-newton":
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            var settings = GroupedNewton.Settings()
+            settings.order = config.integer("optimizer.gn_order")
+            settings.lambda = config.number("optimizer.gn_lambda")
+            settings.ridge = config.number("optimizer.gn_ridge")
+            settings.damping = config.number("optimizer.gn_damping")
+            settings.movingAverage = config.number("optimizer.gn_moving_average")
+            settings.removeNegative = config.boolean("optimizer.gn_remove_negative")
+            settings.uniformAveragePeriod = config.integer("optimizer.gn_average_period")
+            settings.warmup = config.integer("optimizer.gn_warmup")
+            settings.plateauPatience = config.integer("optimizer.gn_plateau_patience")
+            settings.plateauFactor = config.number("optimizer.gn_plateau_factor")
+            settings.plateauThreshold = config.number("optimizer.gn_plateau_threshold")
+            let direction: DirectionUpdater<Scalar>.Kind =
+                switch config.string("optimizer.gn_direction") {
+                case "gradient": .gradient
+                case "adam":
+                    .adam(
+                        beta1: config.number("optimizer.beta1"), beta2: config.number("optimizer.beta2"),
+                        epsilon: config.number("optimizer.epsilon"))
+                default: .momentum(config.number("optimizer.momentum"))
+                }
+            let batch = config.integer("optimizer.gn_batch_size")
+            return try GroupedNewtonMethod(
+                model: model, loss: loss, partition: try partition(config, layout: model.layout), direction: direction,
+                settings: settings, period: config.integer("optimizer.gn_period"),
+                curvatureBatch: batch > 0 ? batch : config.integer("data.batch_size"), data: data, seed: seed,
+                bucketBytes: bucketBytes)
         case "alrao":
             let architecture = ModelFactory.architecture(config, data: data)
             if case .regression = data.task, config.string("model.loss") == "half-mse" {
@@ -123,5 +154,27 @@ public enum MethodFactory {
                 model: model, optimizer: try ModelFactory.optimizer(config, as: Scalar.self), loss: loss,
                 bucketBytes: bucketBytes)
         }
+    }
+}
+
+extension MethodFactory {
+    /// The partition `optimizer.gn_partition` (and `gn_groups`) names.
+    public static func partition(_ config: ResolvedConfig, layout: ParameterLayout) throws -> Partition {
+        let kind = config.string("optimizer.gn_partition")
+        if kind == "groups" {
+            let text = config.string("optimizer.gn_groups")
+            let groups = text.split(separator: ";").map {
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }.filter { !$0.isEmpty }
+            guard !groups.isEmpty else {
+                throw ConfigError(location: "optimizer.gn_groups", message: "name at least one group of tensors")
+            }
+            do {
+                return try Partition.groups(groups, layout: layout).get()
+            } catch {
+                throw ConfigError(location: "optimizer.gn_groups", message: "\(error)")
+            }
+        }
+        return Partition(Partition.Kind(rawValue: kind)!, layout: layout)
     }
 }

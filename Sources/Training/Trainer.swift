@@ -123,6 +123,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         var lastTrainingLoss = Double.nan
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
+        var epochLoss = LossSummary()
 
         while step < totalSteps {
             let stepStart = DispatchTime.now().uptimeNanoseconds
@@ -150,6 +151,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
 
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
             window = window + global
+            epochLoss = epochLoss + global
             windowTime += seconds
             windowSteps += 1
             lastTrainingLoss = global.meanLoss
@@ -185,6 +187,10 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 try gatherLogs()
             }
             let epochEnded = step % stepsPerEpoch == 0
+            if epochEnded {
+                method.epochEnded(trainingLoss: epochLoss.meanLoss)
+                epochLoss = LossSummary()
+            }
             if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
                 if !data.validationRows.isEmpty {
                     lastValidation = try evaluate(data.source, rows: data.validationRows, split: "validation")

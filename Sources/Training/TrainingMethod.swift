@@ -33,11 +33,15 @@ public protocol TrainingMethod<Scalar>: AnyObject {
 
     /// Seconds the last step spent waiting for collectives after its local computation.
     var lastCommunicationSeconds: Double { get }
+
+    /// Called on every rank at the end of each epoch with the epoch's global mean training loss.
+    func epochEnded(trainingLoss: Double)
 }
 
 extension TrainingMethod {
     public func logRecords(step: Int) -> [JSONLine] { [] }
     public var lastCommunicationSeconds: Double { 0 }
+    public func epochEnded(trainingLoss: Double) {}
 }
 
 /// What a method needs to know about the step it is taking.
@@ -52,6 +56,8 @@ public struct StepContext {
     /// Called with this rank's loss before the step's first collective: throws (naming the rank and the
     /// step) when the loss is not finite, so the failing rank ends the job instead of poisoning the others.
     public let checkLocalLoss: (LossSummary) throws -> Void
+    /// Whether this rank is the coordinator (some methods log only there).
+    public var isCoordinator: Bool { communicator.isCoordinator }
 
     public init(
         communicator: any Communicator, step: Int, learningRate: Double, globalBatch: Int,

@@ -85,6 +85,40 @@ import Training
         #expect(posterior.max()! / posterior.min()! > 1.5)
     }
 
+    /// The partition tensors summed over 2 and 3 ranks (each on its strided share of 600 samples) equal those
+    /// of 1 rank on all of them: 1e-10 relative in Double, for ḡ, H̄, D3 and the η they imply.
+    @Test func curvatureTensorsOnSeveralRanksEqualOneRank() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-curvature")
+        let run = try Self.train(
+            ranks: 1, directory,
+            ["model.dtype=float64", "model.hidden=[16,8]", "model.activation=tanh", "train.epochs=2"],
+            name: "model")
+        var results = [[String: Any]]()
+        for ranks in [1, 2, 3] {
+            let output = try MPIRun.partita(
+                ranks: ranks,
+                [
+                    "curvature", run + "/checkpoints/latest", "--samples", "600", "--partition", "tensor",
+                    "--direction",
+                    "momentum", "--json",
+                ])
+            #expect(output.status == 0, "\(output.stderr)")
+            results.append(
+                try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]))
+        }
+        func numbers(_ result: [String: Any], _ key: String) -> [Double] {
+            if let flat = result[key] as? [Double] { return flat }
+            return (result[key] as? [[Double]])?.flatMap { $0 } ?? []
+        }
+        for key in ["g_bar", "h_bar", "d3", "eta_order2", "eta_order3"] {
+            let reference = numbers(results[0], key)
+            #expect(!reference.isEmpty, "\(key) missing")
+            for other in results.dropFirst() {
+                #expect(Tolerance.relativeError(numbers(other, key), reference) < 1e-10, "\(key)")
+            }
+        }
+    }
+
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
     @Test func digitsAccuracyOnFourRanks() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp-acc")
