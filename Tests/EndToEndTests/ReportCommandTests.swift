@@ -94,6 +94,25 @@ import Testing
         #expect(page.bars(in: "alrao").map(\.total) == posterior)
     }
 
+    /// A real grouped-Newton run: each subset's learning-rate curve ends at the rates of the last refresh.
+    @Test func groupedNewtonRunShowsTheRatesPerSubset() throws {
+        let run = try Self.train(["optimizer.name=grouped-newton"])
+        let page = try ReportPage(contentsOfFile: run + "/report.html")
+        #expect(page.sectionIDs == ["training", "ranks", "grouped-newton", "setup"])
+        struct Record: Decodable {
+            let subsets: [String]
+            let lr: [Double]
+        }
+        let records = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"split\":\"grouped-newton\"") }
+        let last = try JSONDecoder().decode(Record.self, from: Data(try #require(records.last).utf8))
+        let curves = page.series(in: "grouped-newton")
+        for (subset, rate) in zip(last.subsets, last.lr) {
+            let curve = try #require(curves.first { $0.name == subset }, "\(subset)")
+            #expect(curve.points == records.count && curve.last == rate, "\(subset)")
+        }
+    }
+
     @Test func reportCanBeDisabledAndWrittenOnDemand() throws {
         let run = try Self.train(["run.report=false"])
         #expect(!FileManager.default.fileExists(atPath: run + "/report.html"))

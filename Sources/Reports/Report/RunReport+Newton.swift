@@ -26,7 +26,15 @@ extension RunReport {
             }
         }
         let damping = RecordSeries.pairs(records, x: "step", y: "damping")
-        if !damping.x.isEmpty {
+        let dampings = Set(damping.y.filter(\.isFinite))
+        if dampings.count == 1 {
+            section.body.paragraph("Damping: \(NumberFormat.short(dampings.first!)) at every refresh.")
+        }
+        let unsolved = records.filter { $0["solved"]?.bool == false }.count
+        if unsolved > 0 {
+            section.body.paragraph("\(unsolved) of \(records.count) refreshes found no step (solved: false).")
+        }
+        if dampings.count > 1 {
             figure.panels.append(
                 Panel(
                     title: "Damping", series: [Series(name: "damping", x: damping.x, y: damping.y, color: "#555")],
