@@ -64,10 +64,12 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: ["Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging]),
+        .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
+                "Reports",
             ]),
 
         // MARK: - Executables
@@ -86,7 +88,8 @@ let package = Package(
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
     ]
 )
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import Foundation
 import Logging
+import Reports
 import Training
 
 /// `partita train [CONFIG] [--set key=value ...] [--resume RUN]`.
@@ -52,7 +53,24 @@ struct Train: ParsableCommand {
             let summary = outcome.summary
             if let validation = summary.validation { Console.output(Self.describe(validation)) }
             if let test = summary.test { Console.output(Self.describe(test)) }
-            if let path = outcome.runDirectory { Console.output("run directory: \(path)") }
+            if let path = outcome.runDirectory {
+                Self.writeReport(runDirectory: path, logger: context.logger)
+                Console.output("run directory: \(path)")
+            }
+        }
+    }
+
+    /// Writes RUN/report.html unless the run's config says `run.report: false`. Training must not import
+    /// Reports, so the coordinator does it here once the session has returned and run.json is final. A report
+    /// that cannot be written is a warning: the run itself succeeded.
+    static func writeReport(runDirectory path: String, logger: Logger) {
+        guard let config = try? ConfigLoader.load(path: RunDirectory(existing: path).configPath),
+            config.boolean("run.report")
+        else { return }
+        do {
+            try RunReport.write(runDirectory: path)
+        } catch {
+            logger.warning("no report written: \(error)")
         }
     }
 

@@ -46,6 +46,10 @@ extension ConfigSchema {
                 .init(
                     section: "run", name: "seed", type: .integer(0...Int(Int32.max)), defaultValue: .integer(0),
                     help: "Seed of every random stream (initialization, split, shuffling, generators)."),
+                .init(
+                    section: "run", name: "report", type: .boolean, defaultValue: .boolean(true),
+                    help: "Write `report.html` (curves, per-rank timing, diagnostics, config) into the run directory "
+                        + "when training ends; `partita report RUN` writes it at any time."),
             ]),
         Section(
             name: "data", help: "Where samples come from and how they are split and batched.",

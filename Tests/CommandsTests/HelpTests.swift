@@ -11,6 +11,7 @@ import Testing
         ("config", ShowConfig.self),
         ("bench", Benchmark.self), ("bench-step", StepBenchmarkCommand.self),
         ("bench-ddp", DataParallelBenchmarkCommand.self),
+        ("report", ReportCommand.self), ("logs", Logs.self), ("plot", Plot.self),
     ]
 
     @Test(arguments: commands.map(\.0))
