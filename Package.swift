@@ -57,6 +57,7 @@ let package = Package(
             name: "Datasets", dependencies: ["Tensors", "CZlib"],
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
+        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
@@ -85,6 +86,7 @@ let package = Package(
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
     ]
 )
 
