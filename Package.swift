@@ -68,6 +68,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
+                "Diagnostics",
             ]),
 
         // MARK: - Executables
