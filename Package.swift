@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging]),
+            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging, "Diagnostics"]),
         .target(
             name: "Commands",
             dependencies: [
@@ -82,7 +82,9 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
+            dependencies: [
+                "Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport", "Diagnostics",
+            ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),

@@ -40,6 +40,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     public let buckets: GradientBuckets
     /// Seconds spent waiting for gradient all-reduces since the last logging step.
     private var communicationSeconds = 0.0
+    /// The Gaussianity diagnostics (`diagnostics.gaussianity_every` > 0).
+    let gaussianity: GaussianityProbe?
 
     /// - Parameters:
     ///   - writer: the run directory writer; only the coordinator has one.
@@ -77,6 +79,11 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size,
             bucketBytes: Int(config.number("train.bucket_mb") * 1_048_576))
         communicator.setCollectiveTimeout(config.number("train.collective_timeout"))
+        gaussianity =
+            config.integer("diagnostics.gaussianity_every") > 0
+            ? GaussianityProbe(
+                config: config, data: data, architecture: architecture, rank: communicator.rank,
+                size: communicator.size) : nil
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
         try communicator.broadcast(&model.parameters.values, root: 0)
     }
@@ -133,6 +140,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         var lastTrainingLoss = Double.nan
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
+        if step == 0 { try measureGaussianity() }
 
         while step < totalSteps {
             let stepStart = DispatchTime.now().uptimeNanoseconds
@@ -200,6 +208,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 communicationSeconds = 0
                 try gatherLogs()
             }
+            if let gaussianity, step % gaussianity.every == 0 { try measureGaussianity() }
             let epochEnded = step % stepsPerEpoch == 0
             if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
                 if !data.validationRows.isEmpty {
