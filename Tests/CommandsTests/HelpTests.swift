@@ -11,6 +11,7 @@ import Testing
         ("config", ShowConfig.self),
         ("bench", Benchmark.self), ("bench-step", StepBenchmarkCommand.self),
         ("bench-ddp", DataParallelBenchmarkCommand.self),
+        ("stats", Stats.self), ("gaussianity", GaussianityCommand.self), ("eoc", EdgeOfChaosCommand.self),
     ]
 
     @Test(arguments: commands.map(\.0))
