@@ -57,13 +57,16 @@ let package = Package(
             name: "Datasets", dependencies: ["Tensors", "CZlib"],
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
+        .target(name: "Curvature", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging, "Diagnostics"]),
+            dependencies: [
+                "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
+            ]),
         .target(
             name: "Commands",
             dependencies: [
@@ -86,6 +89,7 @@ let package = Package(
                 "Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport", "Diagnostics",
             ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks"]),

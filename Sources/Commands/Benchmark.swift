@@ -7,7 +7,7 @@ struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed as ratios taken side by side in one run (build with -c release).",
-        subcommands: [StepBenchmarkCommand.self, DataParallelBenchmarkCommand.self],
+        subcommands: [StepBenchmarkCommand.self, DataParallelBenchmarkCommand.self, CurvatureBenchmarkCommand.self],
         defaultSubcommand: StepBenchmarkCommand.self)
 }
 

@@ -12,9 +12,8 @@ public struct Partita: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Train.self, Evaluate.self, Launch.self, ShowConfig.self, Benchmark.self, Stats.self,
-            GaussianityCommand.self,
-            EdgeOfChaosCommand.self,
+            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, ShowConfig.self, Benchmark.self, Stats.self,
+            GaussianityCommand.self, EdgeOfChaosCommand.self,
         ])
 
     public init() {}

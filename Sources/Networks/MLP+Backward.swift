@@ -1,7 +1,7 @@
 public import Tensors
 
 extension MLP {
-    /// Back-propagates `dOutput = ∂L/∂Z_{L−1} (batch, outputs)` and writes `∂L/∂θ` into `gradient`
+    /// Back-propagates `dOutput = ∂L/∂(output) (batch, outputs)` and writes `∂L/∂θ` into `gradient`
     /// (overwriting it), in the parameter layout.
     ///
     /// For l = L−1 … 0, with `dZ_l (batch, sizes[l + 1])`:
@@ -28,58 +28,84 @@ extension MLP {
         _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, into g: UnsafeMutableBufferPointer<Scalar>,
         layerCompleted: (Int) -> Void = { _ in }
     ) {
-        let sizes = architecture.sizes
-        let batch = pass.batch
-        let layerCount = architecture.layerCount
-        precondition(
-            dOutput.rows == batch && dOutput.columns == architecture.outputs,
-            "MLP.backward: dOutput is \(dOutput.shapeDescription), output is \(pass.output.shapeDescription)")
         precondition(g.count == layout.count, "MLP.backward: \(g.count) gradient slots for \(layout.count) parameters")
+        parameters.values.withUnsafeBufferPointer { theta in
+            architecture.backward(
+                pass, dOutput: dOutput, parameters: theta, layout: layout, into: g, layerCompleted: layerCompleted)
+        }
+    }
+}
+
+extension MLPArchitecture {
+    /// The backward pass over parameters and gradient stored anywhere (see `forward(_:parameters:layout:into:)`).
+    /// `dOutput` is the gradient with respect to the pass's `output`: the last pre-activation, or for an
+    /// architecture that activates its last layer, the last activation.
+    ///
+    /// `adjoint(l, dZ_l, dA_l)`, when given, receives each layer's pre-activation adjoint `∂L/∂Z_l` and, for
+    /// layers followed by the activation, `∂L/∂A_l` (the curvature code needs both).
+    public func backward<Scalar: BLASScalar>(
+        _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, parameters theta: UnsafeBufferPointer<Scalar>,
+        layout: ParameterLayout, into g: UnsafeMutableBufferPointer<Scalar>, layerCompleted: (Int) -> Void = { _ in },
+        adjoint: ((Int, Matrix<Scalar>, Matrix<Scalar>?) -> Void)? = nil
+    ) {
+        let batch = pass.batch
+        precondition(
+            dOutput.rows == batch && dOutput.columns == outputs,
+            "MLP.backward: dOutput is \(dOutput.shapeDescription), output is \(pass.output.shapeDescription)")
         let ones = [Scalar](repeating: 1, count: batch)
         var dZ = dOutput
+        var dA: Matrix<Scalar>? = nil
+        if activatesLastLayer {
+            dA = dOutput
+            applyActivationDerivative(pass, layer: layerCount - 1, to: &dZ)
+        }
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
+            adjoint?(l, dZ, dA)
             let (inputs, outputs) = (sizes[l], sizes[l + 1])
             let (weightView, biasView) = layout.views(ofLayer: l)
             let layerInput = pass.layerInput(l)
             dZ.storage.withUnsafeBufferPointer { dz in
                 layerInput.storage.withUnsafeBufferPointer { x in
-                    do {
-                        BLAS.gemm(
-                            .transposed, .none, m: outputs, n: inputs, k: batch, alpha: 1, a: dz.baseAddress!,
-                            lda: outputs, b: x.baseAddress!, ldb: inputs, beta: 0,
-                            c: g.baseAddress! + weightView.offset, ldc: inputs)
-                        if let biasView {
-                            ones.withUnsafeBufferPointer { one in
-                                BLAS.gemv(
-                                    .transposed, m: batch, n: outputs, alpha: 1, a: dz.baseAddress!,
-                                    x: one.baseAddress!, beta: 0, y: g.baseAddress! + biasView.offset)
-                            }
+                    BLAS.gemm(
+                        .transposed, .none, m: outputs, n: inputs, k: batch, alpha: 1, a: dz.baseAddress!,
+                        lda: outputs, b: x.baseAddress!, ldb: inputs, beta: 0,
+                        c: g.baseAddress! + weightView.offset, ldc: inputs)
+                    if let biasView {
+                        ones.withUnsafeBufferPointer { one in
+                            BLAS.gemv(
+                                .transposed, m: batch, n: outputs, alpha: 1, a: dz.baseAddress!,
+                                x: one.baseAddress!, beta: 0, y: g.baseAddress! + biasView.offset)
                         }
                     }
                 }
             }
             layerCompleted(l)
             guard l > 0 else { break }
-            var dA = Matrix<Scalar>(rows: batch, columns: inputs)
+            var upstream = Matrix<Scalar>(rows: batch, columns: inputs)
             dZ.storage.withUnsafeBufferPointer { dz in
-                parameters.values.withUnsafeBufferPointer { theta in
-                    dA.storage.withUnsafeMutableBufferPointer { da in
-                        BLAS.gemm(
-                            .none, .none, m: batch, n: inputs, k: outputs, alpha: 1, a: dz.baseAddress!,
-                            lda: outputs, b: theta.baseAddress! + weightView.offset, ldb: inputs, beta: 0,
-                            c: da.baseAddress!, ldc: inputs)
-                    }
+                upstream.storage.withUnsafeMutableBufferPointer { da in
+                    BLAS.gemm(
+                        .none, .none, m: batch, n: inputs, k: outputs, alpha: 1, a: dz.baseAddress!,
+                        lda: outputs, b: theta.baseAddress! + weightView.offset, ldb: inputs, beta: 0,
+                        c: da.baseAddress!, ldc: inputs)
                 }
             }
-            pass.preactivations[l - 1].storage.withUnsafeBufferPointer { z in
-                pass.activations[l - 1].storage.withUnsafeBufferPointer { a in
-                    dA.storage.withUnsafeMutableBufferPointer { da in
-                        architecture.activation.backward(
-                            z: z, a: a, dA: UnsafeBufferPointer(da), into: da)
-                    }
+            if adjoint != nil { dA = upstream }
+            applyActivationDerivative(pass, layer: l - 1, to: &upstream)
+            dZ = upstream
+        }
+    }
+
+    /// `d ← d ⊙ φ'(Z_layer)`: from the gradient of `A_layer` to that of `Z_layer`.
+    func applyActivationDerivative<Scalar: BLASScalar>(
+        _ pass: ForwardPass<Scalar>, layer: Int, to d: inout Matrix<Scalar>
+    ) {
+        pass.preactivations[layer].storage.withUnsafeBufferPointer { z in
+            pass.activations[layer].storage.withUnsafeBufferPointer { a in
+                d.storage.withUnsafeMutableBufferPointer { dp in
+                    activation.backward(z: z, a: a, dA: UnsafeBufferPointer(dp), into: dp)
                 }
             }
-            dZ = dA
         }
     }
 }

@@ -38,6 +38,10 @@ extension MLP {
         var gradient = [Double](repeating: 0, count: layout.count)
         for n in 0..<input.rows {
             var dZ = dOutput.row(n).map(Double.init)
+            if architecture.activatesLastLayer {
+                let last = architecture.layerCount - 1
+                dZ = dZ.indices.map { dZ[$0] * architecture.activation.derivative(preactivations[n][last][$0]) }
+            }
             for l in stride(from: architecture.layerCount - 1, through: 0, by: -1) {
                 let (weightView, biasView) = layout.views(ofLayer: l)
                 let a: [Double] =

@@ -7,18 +7,23 @@ public import Tensors
 
 /// The shape of a multilayer perceptron: dense layers with one hidden activation and a linear output.
 ///
-/// The output layer has no activation; the loss supplies the link (softmax for cross-entropy).
+/// The output layer has no activation; the loss supplies the link (softmax for cross-entropy). A network
+/// used as the *body* of a larger model (Alrao's, whose output layers are separate copies) applies the
+/// activation after its last layer too (`activatesLastLayer`).
 public struct MLPArchitecture: Hashable, Sendable {
     /// `[inputs, hidden₁, …, hidden_k, outputs]`.
     public var sizes: [Int]
     public var activation: Activation
     public var bias: Bool
+    /// Whether the activation also follows the last layer (false for a complete network).
+    public var activatesLastLayer: Bool
 
-    public init(sizes: [Int], activation: Activation, bias: Bool = true) {
+    public init(sizes: [Int], activation: Activation, bias: Bool = true, activatesLastLayer: Bool = false) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "MLPArchitecture: bad sizes \(sizes)")
         self.sizes = sizes
         self.activation = activation
         self.bias = bias
+        self.activatesLastLayer = activatesLastLayer
     }
 
     public var layerCount: Int { sizes.count - 1 }
@@ -27,8 +32,11 @@ public struct MLPArchitecture: Hashable, Sendable {
 
     /// The activation after layer `l`: the hidden activation, or identity for the output layer.
     public func activation(after layer: Int) -> Activation {
-        layer == layerCount - 1 ? .identity : activation
+        layer == layerCount - 1 && !activatesLastLayer ? .identity : activation
     }
+
+    /// How many layers store an activation `A_l = φ(Z_l)` in the forward pass.
+    var activatedLayerCount: Int { activatesLastLayer ? layerCount : layerCount - 1 }
 
     /// `layers.l.weight (outputs, inputs)` then `layers.l.bias (outputs)`, layer by layer.
     public var layout: ParameterLayout {

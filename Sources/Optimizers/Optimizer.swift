@@ -23,14 +23,17 @@ public protocol Optimizer<Scalar> {
     mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError)
 }
 
-/// An optimizer's state: named buffers in the parameters' layout and integer counters.
+/// An optimizer's (or a training method's) state: named buffers in the parameters' layout, integer
+/// counters, and other vectors of any length kept in Double (a switch's log-weights, per-subset rates).
 public struct OptimizerState<Scalar: BLASScalar>: Sendable, Equatable {
     public var buffers: [String: [Scalar]]
     public var counters: [String: Int64]
+    public var vectors: [String: [Double]]
 
-    public init(buffers: [String: [Scalar]] = [:], counters: [String: Int64] = [:]) {
+    public init(buffers: [String: [Scalar]] = [:], counters: [String: Int64] = [:], vectors: [String: [Double]] = [:]) {
         self.buffers = buffers
         self.counters = counters
+        self.vectors = vectors
     }
 }
 
@@ -57,7 +60,7 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
 
 extension OptimizerState {
     /// The buffer `name`, checked to hold `count` values.
-    func buffer(_ name: String, count: Int) throws(OptimizerError) -> [Scalar] {
+    public func buffer(_ name: String, count: Int) throws(OptimizerError) -> [Scalar] {
         guard let buffer = buffers[name] else { throw .stateMismatch("missing buffer '\(name)'") }
         guard buffer.count == count else {
             throw .stateMismatch("buffer '\(name)' has \(buffer.count) values, the model has \(count)")
@@ -65,7 +68,15 @@ extension OptimizerState {
         return buffer
     }
 
-    func counter(_ name: String) throws(OptimizerError) -> Int64 {
+    public func vector(_ name: String, count: Int? = nil) throws(OptimizerError) -> [Double] {
+        guard let vector = vectors[name] else { throw .stateMismatch("missing vector '\(name)'") }
+        if let count, vector.count != count {
+            throw .stateMismatch("vector '\(name)' has \(vector.count) values, expected \(count)")
+        }
+        return vector
+    }
+
+    public func counter(_ name: String) throws(OptimizerError) -> Int64 {
         guard let value = counters[name] else { throw .stateMismatch("missing counter '\(name)'") }
         return value
     }

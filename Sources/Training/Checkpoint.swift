@@ -8,7 +8,8 @@ import Tensors
 /// Tensors (C order, the model's dtype unless stated):
 /// - `model.<view>` for every parameter view, e.g. `model.layers.0.weight (outputs, inputs)`;
 /// - `optimizer.<buffer>.<view>` for every optimizer buffer (momentum, Adam moments), same shapes;
-/// - `optimizer.counter.<name>`, int64 of shape [] (e.g. Adam's step count).
+/// - `optimizer.counter.<name>`, int64 of shape [] (e.g. Adam's step count);
+/// - `optimizer.vector.<name>`, float64 of shape [n] (other state: Alrao's switch, grouped-Newton rates).
 ///
 /// Metadata: `format` = `partita-checkpoint`, `format_version`, `step`, `dtype`, `optimizer`, `seed`,
 /// `config` (the resolved YAML), `created_by`. No random-stream positions are stored: every stream is
@@ -67,8 +68,10 @@ public struct CheckpointFile: Sendable {
         let name = try contents.metadataValue(for: "optimizer")
         var state = OptimizerState<Scalar>()
         let bufferNames = Set(
-            contents.names.filter { $0.hasPrefix("optimizer.") && !$0.hasPrefix("optimizer.counter.") }
-                .compactMap { $0.dropFirst("optimizer.".count).split(separator: ".").first.map(String.init) })
+            contents.names.filter {
+                $0.hasPrefix("optimizer.") && !$0.hasPrefix("optimizer.counter.") && !$0.hasPrefix("optimizer.vector.")
+            }
+            .compactMap { $0.dropFirst("optimizer.".count).split(separator: ".").first.map(String.init) })
         for bufferName in bufferNames.sorted() {
             state.buffers[bufferName] = try buffer(prefix: "optimizer.\(bufferName).", layout: layout).values
         }
@@ -79,6 +82,10 @@ public struct CheckpointFile: Sendable {
                     path: path, tensor: tensorName, found: try contents.shape(of: tensorName), expected: [])
             }
             state.counters[String(tensorName.dropFirst("optimizer.counter.".count))] = values[0]
+        }
+        for tensorName in contents.names where tensorName.hasPrefix("optimizer.vector.") {
+            state.vectors[String(tensorName.dropFirst("optimizer.vector.".count))] = try contents.values(
+                tensorName, as: Double.self)
         }
         return (name, state)
     }
@@ -118,6 +125,10 @@ public struct CheckpointFile: Sendable {
             for view in parameters.layout.views {
                 file.add(name: "optimizer.\(bufferName).\(view.name)", values: buffer[view], shape: view.shape)
             }
+        }
+        for vectorName in optimizerState.vectors.keys.sorted() {
+            let values = optimizerState.vectors[vectorName]!
+            file.add(name: "optimizer.vector.\(vectorName)", values: values, shape: [values.count])
         }
         for counterName in optimizerState.counters.keys.sorted() {
             file.add(

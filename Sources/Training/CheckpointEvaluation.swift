@@ -31,9 +31,10 @@ public enum CheckpointEvaluation {
         _ type: Scalar.Type, _ checkpoint: CheckpointFile, _ config: ResolvedConfig, _ data: PreparedData,
         _ splits: [Split], _ communicator: any Communicator
     ) throws -> [EvaluationResult] {
-        let architecture = ModelFactory.architecture(config, data: data)
-        let model = MLP(
-            architecture, parameters: try checkpoint.parameters(layout: architecture.layout, as: Scalar.self))
+        let method = try MethodFactory.method(config, data: data, as: Scalar.self)
+        method.parameters = try checkpoint.parameters(layout: method.parameters.layout, as: Scalar.self)
+        let (_, state) = try checkpoint.optimizerState(layout: method.parameters.layout, as: Scalar.self)
+        try method.restore(state)  // e.g. Alrao's switch posterior, which weighs its output copies
         let loss = try ModelFactory.loss(config, task: data.task)
         var results = [EvaluationResult]()
         for split in splits {
@@ -47,7 +48,7 @@ public enum CheckpointEvaluation {
             }
             guard !rows.isEmpty else { continue }
             let summary = try Evaluation.evaluate(
-                model: model, loss: loss, data: data, dataset: dataset, rows: rows, communicator: communicator)
+                method: method, data: data, dataset: dataset, rows: rows, communicator: communicator)
             results.append(
                 EvaluationResult(
                     step: checkpoint.step, split: split.rawValue, loss: summary.meanLoss,

@@ -180,7 +180,8 @@ extension ConfigSchema {
             name: "optimizer", help: "The update rule and its hyper-parameters.",
             keys: [
                 .init(
-                    section: "optimizer", name: "name", type: .choice(["sgd", "adam"]), defaultValue: .string("sgd"),
+                    section: "optimizer", name: "name", type: .choice(["sgd", "adam", "alrao", "grouped-newton"]),
+                    defaultValue: .string("sgd"),
                     help: "The optimizer."),
                 .init(
                     section: "optimizer", name: "lr", type: .number(0...(.infinity)), defaultValue: .number(0.05),
@@ -214,6 +215,82 @@ extension ConfigSchema {
                 .init(
                     section: "optimizer", name: "min_lr", type: .number(0...(.infinity)), defaultValue: .number(0),
                     help: "Final learning rate of the cosine schedule."),
+                .init(
+                    section: "optimizer", name: "alrao_min_lr", type: .number(0...(.infinity)),
+                    defaultValue: .number(1e-5), help: "Alrao: the smallest learning rate η_min (must be positive)."),
+                .init(
+                    section: "optimizer", name: "alrao_max_lr", type: .number(0...(.infinity)),
+                    defaultValue: .number(10),
+                    help: "Alrao: the largest learning rate η_max."),
+                .init(
+                    section: "optimizer", name: "alrao_copies", type: .integer(1...1000), defaultValue: .integer(10),
+                    help: "Alrao: K, the number of output-layer copies (log-spaced rates from η_min to η_max)."),
+                .init(
+                    section: "optimizer", name: "alrao_body", type: .choice(["sgd", "adam"]),
+                    defaultValue: .string("sgd"),
+                    help: "Alrao: the per-unit optimizer of the body and the copies' optimizer."),
+                .init(
+                    section: "optimizer", name: "alrao_momentum", type: .number(0...0.999999), defaultValue: .number(0),
+                    help: "Alrao-SGD momentum (the authors' per-unit rule for the body); 0 is plain SGD."),
+                .init(
+                    section: "optimizer", name: "gn_partition",
+                    type: .choice(["tensor", "layer", "trivial", "weights-biases", "groups"]),
+                    defaultValue: .string("layer"),
+                    help: "Grouped Newton: one learning rate per parameter tensor, per layer, for everything, for "
+                        + "weights and biases, or per group of `gn_groups`."),
+                .init(
+                    section: "optimizer", name: "gn_groups", type: .string, defaultValue: .string(""),
+                    help: "Grouped Newton with `gn_partition: groups`: tensor names, comma-separated within a group, "
+                        + "groups separated by `;` (the tensors not named form one more group)."),
+                .init(
+                    section: "optimizer", name: "gn_direction", type: .choice(["gradient", "momentum", "adam"]),
+                    defaultValue: .string("momentum"),
+                    help: "Grouped Newton: the direction u, the step of SGD, of SGD with momentum (`momentum`), or of "
+                        + "Adam (`beta1`, `beta2`, `epsilon`) at learning rate 1."),
+                .init(
+                    section: "optimizer", name: "gn_order", type: .integer(2...3), defaultValue: .integer(3),
+                    help: "Grouped Newton: 2 for η = H̄⁻¹ḡ, 3 for the cubic-regularized (anisotropic Nesterov) step."),
+                .init(
+                    section: "optimizer", name: "gn_lambda", type: .number(0...(.infinity)), defaultValue: .number(1),
+                    help: "Grouped Newton: λ_int, the order-3 regularization strength."),
+                .init(
+                    section: "optimizer", name: "gn_ridge", type: .number(0...(.infinity)), defaultValue: .number(0),
+                    help: "Grouped Newton, order 2: ridge added to H̄."),
+                .init(
+                    section: "optimizer", name: "gn_damping", type: .number(0...(.infinity)),
+                    defaultValue: .number(0.1),
+                    help: "Grouped Newton: λ₁, the global factor on the rates."),
+                .init(
+                    section: "optimizer", name: "gn_period", type: .integer(1...Int.max), defaultValue: .integer(10),
+                    help: "Grouped Newton: refresh the rates every N steps, on a separate batch."),
+                .init(
+                    section: "optimizer", name: "gn_batch_size", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Grouped Newton: samples of a refresh over all ranks (0: data.batch_size)."),
+                .init(
+                    section: "optimizer", name: "gn_moving_average", type: .number(0...0.999999),
+                    defaultValue: .number(0), help: "Grouped Newton: r of the moving average of η across refreshes."),
+                .init(
+                    section: "optimizer", name: "gn_remove_negative", type: .boolean, defaultValue: .boolean(true),
+                    help: "Grouped Newton: clip negative rates to 0."),
+                .init(
+                    section: "optimizer", name: "gn_average_period", type: .integer(0...Int.max),
+                    defaultValue: .integer(0),
+                    help:
+                        "Grouped Newton: uniform-average the tensors, renewing the average every N refreshes (0: off)."),
+                .init(
+                    section: "optimizer", name: "gn_warmup", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Grouped Newton with uniform averaging: refreshes before the parameters start moving."),
+                .init(
+                    section: "optimizer", name: "gn_plateau_patience", type: .integer(0...Int.max),
+                    defaultValue: .integer(2),
+                    help: "Grouped Newton: epochs without a relative improvement of gn_plateau_threshold before the "
+                        + "damping is multiplied by gn_plateau_factor."),
+                .init(
+                    section: "optimizer", name: "gn_plateau_factor", type: .number(0...1), defaultValue: .number(0.5),
+                    help: "Grouped Newton: the damping's factor on a plateau (1: never reduce)."),
+                .init(
+                    section: "optimizer", name: "gn_plateau_threshold", type: .number(0...1),
+                    defaultValue: .number(1e-4), help: "Grouped Newton: the relative improvement that counts."),
             ]),
         Section(
             name: "train", help: "The training loop.",

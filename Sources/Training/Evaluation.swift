@@ -1,27 +1,24 @@
 public import Cluster
 public import Datasets
 public import Networks
-public import Tensors
+import Tensors
 
 /// Loss and accuracy of a model on a set of rows, sharded across ranks.
 public enum Evaluation {
     /// Rows are split strided (`rows[rank], rows[rank + size], ...`), evaluated in chunks of `chunk`, and
     /// the sums of loss, correct predictions and counts are all-reduced, so every rank returns the same
     /// global summary.
-    public static func evaluate<Scalar: BLASScalar>(
-        model: MLP<Scalar>, loss: Loss, data: PreparedData, dataset: Dataset, rows: [Int],
+    public static func evaluate<Scalar: TrainingScalar>(
+        method: any TrainingMethod<Scalar>, data: PreparedData, dataset: Dataset, rows: [Int],
         communicator: any Communicator, chunk: Int = 512
     ) throws -> LossSummary {
         let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
         var summary = LossSummary()
-        var pass = ForwardPass<Scalar>()
         var start = 0
         while start < mine.count {
             let part = Array(mine[start..<min(start + chunk, mine.count)])
             let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
-            model.forward(inputs, into: &pass)
-            var none: Matrix<Scalar>? = nil
-            summary = summary + loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+            summary = summary + method.evaluate(inputs: inputs, targets: targets)
             start += chunk
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]

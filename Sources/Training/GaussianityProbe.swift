@@ -24,6 +24,7 @@ final class GaussianityProbe {
     /// The sorted subsample indices k of each layer.
     let subsample: [[Int]]
     let widths: [Int]
+    let architecture: MLPArchitecture
     let rank: Int
     let size: Int
 
@@ -33,6 +34,7 @@ final class GaussianityProbe {
         var stream = RandomStream(seed: seed, key: .probeBatch)
         let probeSize = min(config.integer("diagnostics.probe_size"), data.trainRows.count)
         rows = stream.permutation(data.trainRows.count).prefix(probeSize).map { data.trainRows[$0] }
+        self.architecture = architecture
         widths = Array(architecture.sizes.dropFirst())
         let wanted = config.integer("diagnostics.subsample")
         subsample = widths.enumerated().map { layer, width in
@@ -57,6 +59,20 @@ final class GaussianityProbe {
 
     /// The probe positions of this rank: rank, rank + N, …
     var localPositions: StrideTo<Int> { stride(from: rank, to: rows.count, by: size) }
+
+    /// The MLP of the config over a training method's parameters, taken view by view by name (`layers.l.weight`,
+    /// `layers.l.bias`), so methods that train more than the MLP (extra output copies) still expose it; nil when
+    /// a view is missing or has another shape.
+    func model<Scalar: TrainingScalar>(from parameters: ParameterBuffer<Scalar>) -> MLP<Scalar>? {
+        let layout = architecture.layout
+        if parameters.layout == layout { return MLP(architecture, parameters: parameters) }
+        var buffer = ParameterBuffer<Scalar>(layout: layout)
+        for view in layout.views {
+            guard let source = parameters.layout.view(named: view.name), source.shape == view.shape else { return nil }
+            buffer[view] = parameters[source]
+        }
+        return MLP(architecture, parameters: buffer)
+    }
 
     /// Which rank holds index k of layer l.
     func owner(_ k: Int, layer: Int) -> Int { (k / widths[layer]) % size }

@@ -99,3 +99,94 @@ public struct LearningRateSchedule: Sendable {
 /// The scalar types a model can be trained in: BLAS can compute with them, checkpoints can store them and
 /// collectives can carry them (`Float` and `Double`).
 public typealias TrainingScalar = BLASScalar & SafeTensorsElement & CollectiveElement
+
+/// Builds the training method named by `optimizer.name`, with its freshly initialized model.
+public enum MethodFactory {
+    public static func method<Scalar: TrainingScalar>(
+        _ config: ResolvedConfig, data: PreparedData, as type: Scalar.Type = Scalar.self
+    ) throws -> any TrainingMethod<Scalar> {
+        let seed = UInt64(config.integer("run.seed"))
+        let loss = try ModelFactory.loss(config, task: data.task)
+        let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
+        switch config.string("optimizer.name") {
+        case "grouped-newton":
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            var settings = GroupedNewton.Settings()
+            settings.order = config.integer("optimizer.gn_order")
+            settings.lambda = config.number("optimizer.gn_lambda")
+            settings.ridge = config.number("optimizer.gn_ridge")
+            settings.damping = config.number("optimizer.gn_damping")
+            settings.movingAverage = config.number("optimizer.gn_moving_average")
+            settings.removeNegative = config.boolean("optimizer.gn_remove_negative")
+            settings.uniformAveragePeriod = config.integer("optimizer.gn_average_period")
+            settings.warmup = config.integer("optimizer.gn_warmup")
+            settings.plateauPatience = config.integer("optimizer.gn_plateau_patience")
+            settings.plateauFactor = config.number("optimizer.gn_plateau_factor")
+            settings.plateauThreshold = config.number("optimizer.gn_plateau_threshold")
+            let direction: DirectionUpdater<Scalar>.Kind =
+                switch config.string("optimizer.gn_direction") {
+                case "gradient": .gradient
+                case "adam":
+                    .adam(
+                        beta1: config.number("optimizer.beta1"), beta2: config.number("optimizer.beta2"),
+                        epsilon: config.number("optimizer.epsilon"))
+                default: .momentum(config.number("optimizer.momentum"))
+                }
+            let batch = config.integer("optimizer.gn_batch_size")
+            return try GroupedNewtonMethod(
+                model: model, loss: loss, partition: try partition(config, layout: model.layout), direction: direction,
+                settings: settings, period: config.integer("optimizer.gn_period"),
+                curvatureBatch: batch > 0 ? batch : config.integer("data.batch_size"), data: data, seed: seed,
+                bucketBytes: bucketBytes)
+        case "alrao":
+            let architecture = ModelFactory.architecture(config, data: data)
+            if case .regression = data.task, config.string("model.loss") == "half-mse" {
+                throw ConfigError(
+                    location: "model.loss",
+                    message:
+                        "Alrao's regression copies are Gaussians: use gaussian-nll (or auto) with optimizer.name alrao")
+            }
+            return try AlraoMethod<Scalar>(
+                sizes: architecture.sizes, activation: architecture.activation, bias: architecture.bias,
+                initialization: ModelFactory.initialization(config), seed: seed,
+                copies: config.integer("optimizer.alrao_copies"), minRate: config.number("optimizer.alrao_min_lr"),
+                maxRate: config.number("optimizer.alrao_max_lr"),
+                kind: config.string("optimizer.alrao_body") == "adam" ? .adam : .sgd,
+                momentum: config.number("optimizer.alrao_momentum"), dampening: config.number("optimizer.dampening"),
+                weightDecay: config.number("optimizer.weight_decay"), beta1: config.number("optimizer.beta1"),
+                beta2: config.number("optimizer.beta2"), epsilon: config.number("optimizer.epsilon"),
+                classification: loss.isClassification, variance: config.number("model.nll_variance"))
+        default:
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            return StandardMethod(
+                model: model, optimizer: try ModelFactory.optimizer(config, as: Scalar.self), loss: loss,
+                bucketBytes: bucketBytes)
+        }
+    }
+}
+
+extension MethodFactory {
+    /// The partition `optimizer.gn_partition` (and `gn_groups`) names.
+    public static func partition(_ config: ResolvedConfig, layout: ParameterLayout) throws -> Partition {
+        let kind = config.string("optimizer.gn_partition")
+        if kind == "groups" {
+            let text = config.string("optimizer.gn_groups")
+            let groups = text.split(separator: ";").map {
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }.filter { !$0.isEmpty }
+            guard !groups.isEmpty else {
+                throw ConfigError(location: "optimizer.gn_groups", message: "name at least one group of tensors")
+            }
+            do {
+                return try Partition.groups(groups, layout: layout).get()
+            } catch {
+                throw ConfigError(location: "optimizer.gn_groups", message: "\(error)")
+            }
+        }
+        return Partition(Partition.Kind(rawValue: kind)!, layout: layout)
+    }
+}

@@ -51,12 +51,12 @@ public final class RunWriter {
     /// Writes a checkpoint atomically, points `latest` at it, and deletes the oldest beyond the retention.
     @discardableResult
     public func saveCheckpoint<Scalar: TrainingScalar>(
-        step: Int, parameters: ParameterBuffer<Scalar>, optimizer: any Optimizer<Scalar>, config: ResolvedConfig
+        step: Int, parameters: ParameterBuffer<Scalar>, methodName: String, state: OptimizerState<Scalar>,
+        config: ResolvedConfig
     ) throws -> String {
         let path = directory.checkpointPath(step: step)
         let file = CheckpointFile.make(
-            step: step, parameters: parameters, optimizerName: optimizer.name, optimizerState: optimizer.state,
-            config: config)
+            step: step, parameters: parameters, optimizerName: methodName, optimizerState: state, config: config)
         try file.write(to: path)
         try AtomicFile.updateSymlink(
             named: "latest", in: directory.checkpointsPath, pointingTo: RunDirectory.checkpointFileName(step: step))

@@ -8,6 +8,12 @@ extension Trainer {
     /// gathered subsamples, and logs a one-line summary.
     func measureGaussianity() throws {
         guard let gaussianity else { return }
+        guard let model = gaussianity.model(from: method.parameters) else {
+            if step == 0 {
+                logger.warning("gaussianity: the \(method.name) parameters hold no MLP of the config's shape")
+            }
+            return
+        }
         guard let (statistics, samples) = try gaussianity.measure(model: model, data: data, communicator: communicator)
         else { return }
         let time = Date().timeIntervalSince1970

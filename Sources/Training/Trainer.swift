@@ -2,8 +2,8 @@ public import Cluster
 public import Datasets
 import Foundation
 public import Logging
-public import Networks
-public import Optimizers
+import Networks
+import Optimizers
 import Tensors
 
 #if canImport(Glibc)
@@ -13,22 +13,21 @@ import Tensors
 /// The data-parallel training loop, written against `Communicator`: the same code runs alone, under
 /// `mpirun` on one host, or across hosts.
 ///
-/// Each step every rank takes its strided share of the global batch (see `EpochSchedule`), computes the
-/// gradient of `(1/N)·Σ_{its samples} ℓ` with N the global batch, and the all-reduced sum of those is the
-/// gradient of the global mean loss: N ranks with batch b compute the step of one rank with batch N·b.
-/// Every rank then applies the same update to the same parameters, so they stay bit-identical (checked by a
-/// hash every `train.hash_check_every` steps).
+/// Each step every rank takes its strided share of the global batch (see `EpochSchedule`) and hands it
+/// to the training method, which computes the gradient of `(1/N)·Σ_{its samples} ℓ` with N the global
+/// batch; the all-reduced sum of those is the gradient of the global mean loss: N ranks with batch b compute
+/// the step of one rank with batch N·b. Every rank then applies the same update to the same parameters, so
+/// they stay bit-identical (checked by a hash every `train.hash_check_every` steps).
 public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     public let config: ResolvedConfig
     public let data: PreparedData
-    public private(set) var model: MLP<Scalar>
-    public private(set) var optimizer: any Optimizer<Scalar>
-    public let loss: Loss
+    public let method: any TrainingMethod<Scalar>
     public let schedule: EpochSchedule
     public let learningRates: LearningRateSchedule
     /// Steps completed so far (the next step's index).
     public private(set) var step = 0
     public let totalSteps: Int
+    public let isClassification: Bool
 
     let communicator: any Communicator
     private(set) var writer: RunWriter?
@@ -37,9 +36,6 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     /// This rank's log records, gathered at the coordinator at every logging step.
     let logs: LogRecordBuffer?
     let faults: FaultInjection?
-    public let buckets: GradientBuckets
-    /// Seconds spent waiting for gradient all-reduces since the last logging step.
-    private var communicationSeconds = 0.0
     /// The Gaussianity diagnostics (`diagnostics.gaussianity_every` > 0).
     let gaussianity: GaussianityProbe?
 
@@ -59,11 +55,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         self.writer = writer
         self.logger = logger
         self.observer = observer
-        let architecture = ModelFactory.architecture(config, data: data)
-        model = MLP(
-            architecture, initialization: ModelFactory.initialization(config), seed: UInt64(config.integer("run.seed")))
-        optimizer = try ModelFactory.optimizer(config)
-        loss = try ModelFactory.loss(config, task: data.task)
+        method = try MethodFactory.method(config, data: data, as: Scalar.self)
+        isClassification = try ModelFactory.loss(config, task: data.task).isClassification
         do {
             schedule = try EpochSchedule(
                 sampleCount: data.trainRows.count, globalBatch: config.integer("data.batch_size"),
@@ -75,17 +68,15 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         learningRates = LearningRateSchedule(config, totalSteps: planned)
         let maxSteps = config.integer("train.max_steps")
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
-        buckets = GradientBuckets(
-            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size,
-            bucketBytes: Int(config.number("train.bucket_mb") * 1_048_576))
         communicator.setCollectiveTimeout(config.number("train.collective_timeout"))
         gaussianity =
             config.integer("diagnostics.gaussianity_every") > 0
             ? GaussianityProbe(
-                config: config, data: data, architecture: architecture, rank: communicator.rank,
+                config: config, data: data, architecture: ModelFactory.architecture(config, data: data),
+                rank: communicator.rank,
                 size: communicator.size) : nil
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
-        try communicator.broadcast(&model.parameters.values, root: 0)
+        try communicator.broadcast(&method.parameters.values, root: 0)
     }
 
     /// From now on metrics and checkpoints go to `writer` (the coordinator's run directory).
@@ -93,18 +84,18 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         self.writer = writer
     }
 
-    /// Continues from a checkpoint: parameters, optimizer state and step.
+    /// Continues from a checkpoint: parameters, method state and step.
     public func restore(from checkpoint: CheckpointFile) throws {
         guard checkpoint.dtype == Scalar.dtypeName else {
             throw TrainingError.resumeMismatch(
                 "the checkpoint holds \(checkpoint.dtype), the model is \(Scalar.dtypeName)")
         }
-        model.parameters = try checkpoint.parameters(layout: model.layout)
-        let (name, state) = try checkpoint.optimizerState(layout: model.layout, as: Scalar.self)
-        guard name == optimizer.name else {
-            throw TrainingError.resumeMismatch("the checkpoint's optimizer is \(name), the config's \(optimizer.name)")
+        method.parameters = try checkpoint.parameters(layout: method.parameters.layout)
+        let (name, state) = try checkpoint.optimizerState(layout: method.parameters.layout, as: Scalar.self)
+        guard name == method.name else {
+            throw TrainingError.resumeMismatch("the checkpoint's method is \(name), the config's \(method.name)")
         }
-        try optimizer.restore(state)
+        try method.restore(state)
         step = checkpoint.step
     }
 
@@ -117,29 +108,30 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         let checkpointEvery = config.integer("train.checkpoint_every")
         let hashEvery = config.integer("train.hash_check_every")
         let stepsPerEpoch = schedule.stepsPerEpoch
+        let layout = method.parameters.layout
         observer?.trainingWillStart(
             TrainingPlan(
                 startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
                 globalBatch: schedule.globalBatch,
-                worldSize: communicator.size, parameterCount: model.layout.count))
+                worldSize: communicator.size, parameterCount: layout.count))
         logger.info(
             "training",
             metadata: [
-                "steps": "\(startStep)..<\(totalSteps)", "steps_per_epoch": "\(stepsPerEpoch)",
-                "global_batch": "\(schedule.globalBatch)", "parameters": "\(model.layout.count)",
+                "method": "\(method.name)", "steps": "\(startStep)..<\(totalSteps)",
+                "steps_per_epoch": "\(stepsPerEpoch)", "global_batch": "\(schedule.globalBatch)",
+                "parameters": "\(layout.count)",
             ])
 
         var permutationEpoch = -1
         var permutation = [Int]()
-        var gradient = ParameterBuffer<Scalar>(layout: model.layout)
-        var pass = ForwardPass<Scalar>()
         var window = LossSummary()
         var windowTime = 0.0
         var windowSteps = 0
-        communicationSeconds = 0
+        var communicationSeconds = 0.0
         var lastTrainingLoss = Double.nan
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
+        var epochLoss = LossSummary()
         if step == 0 { try measureGaussianity() }
 
         while step < totalSteps {
@@ -155,26 +147,20 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let (inputs, targets) = data.batch(data.source, rows: rows, as: Scalar.self)
 
             communicator.beginStep(step)
-            model.forward(inputs, into: &pass)
-            var dOutput: Matrix<Scalar>? = Matrix(rows: rows.count, columns: model.architecture.outputs)
-            var local = loss.evaluate(
-                outputs: pass.output, targets: targets, scale: 1 / Double(schedule.globalBatch), gradient: &dOutput)
-            try injectFault(into: &local)
-            guard local.lossSum.isFinite else {
-                throw TrainingError.nonFiniteLoss(rank: communicator.rank, step: step, value: local.lossSum)
-            }
-            try backwardAndAllReduce(pass, dOutput: dOutput!, into: &gradient)
+            let learningRate = learningRates.rate(at: step)
+            let context = StepContext(
+                communicator: communicator, step: step, learningRate: learningRate,
+                globalBatch: schedule.globalBatch, checkLocalLoss: { [self] in try checkLocalLoss($0) })
+            let local = try method.step(inputs: inputs, targets: targets, context: context)
+            communicationSeconds += method.lastCommunicationSeconds
             var totals = [local.lossSum, Double(local.correct), Double(local.count)]
             if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
             let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
-
-            let learningRate = learningRates.rate(at: step)
-            optimizer.learningRate = learningRate
-            optimizer.step(parameters: &model.parameters, gradient: gradient)
             step += 1
 
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
             window = window + global
+            epochLoss = epochLoss + global
             windowTime += seconds
             windowSteps += 1
             lastTrainingLoss = global.meanLoss
@@ -189,12 +175,13 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 line.add("epoch", epoch)
                 line.add("split", "train")
                 line.add("loss", window.meanLoss)
-                if loss.isClassification { line.add("accuracy", window.accuracy) }
+                if isClassification { line.add("accuracy", window.accuracy) }
                 line.add("lr", learningRate)
-                line.add("step_time_ms", 1000 * windowTime / Double(max(1, window.count / schedule.globalBatch)))
+                line.add("step_time_ms", 1000 * windowTime / Double(max(windowSteps, 1)))
                 line.add("samples_per_second", Double(window.count) / max(windowTime, 1e-12))
                 line.add("time", Date().timeIntervalSince1970)
                 try writer?.record(line)
+                for record in method.logRecords(step: step) { try writer?.record(record) }
                 // Every rank's own timing goes to its log: stragglers and slow links show up per rank.
                 logger.info(
                     "steps",
@@ -210,6 +197,10 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             }
             if let gaussianity, step % gaussianity.every == 0 { try measureGaussianity() }
             let epochEnded = step % stepsPerEpoch == 0
+            if epochEnded {
+                method.epochEnded(trainingLoss: epochLoss.meanLoss)
+                epochLoss = LossSummary()
+            }
             if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
                 if !data.validationRows.isEmpty {
                     lastValidation = try evaluate(data.source, rows: data.validationRows, split: "validation")
@@ -219,7 +210,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             if (checkpointEvery > 0 && step % checkpointEvery == 0) || step == totalSteps {
                 if let writer {
                     let path = try writer.saveCheckpoint(
-                        step: step, parameters: model.parameters, optimizer: optimizer, config: config)
+                        step: step, parameters: method.parameters, methodName: method.name, state: method.state,
+                        config: config)
                     lastCheckpoint = path
                     observer?.checkpointDidSave(path: path, step: step)
                 }
@@ -229,7 +221,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         logger.info(
             "final parameters",
             metadata: [
-                "step": "\(step)", "fnv1a": "\(String(FNV1a.hash(values: model.parameters.values), radix: 16))",
+                "step": "\(step)", "fnv1a": "\(String(FNV1a.hash(values: method.parameters.values), radix: 16))",
                 "peak_rss_mb": "\(ProcessMemory.peakResidentBytes.map { $0 / 1_048_576 } ?? -1)",
                 "pss_mb": "\(ProcessMemory.proportionalBytes.map { $0 / 1_048_576 } ?? -1)",
                 "host": "\(communicator.hostName)",
@@ -247,40 +239,23 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         return summary
     }
 
-    /// Backward, with each gradient bucket's all-reduce started as soon as backward has finished it and all
-    /// of them awaited before returning. Between layers the pending collectives are tested, which lets MPI
-    /// progress them while later layers are computed.
-    func backwardAndAllReduce(
-        _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>, into gradient: inout ParameterBuffer<Scalar>
-    ) throws {
-        guard communicator.size > 1 else {
-            model.backward(pass, dOutput: dOutput, into: &gradient)
-            return
+    /// The local-loss check every method calls before its first collective: applies an injected fault if
+    /// one is set for this rank and step (testing only, see `FaultInjection`), then throws if the loss is
+    /// not finite.
+    func checkLocalLoss(_ local: LossSummary) throws {
+        var lossSum = local.lossSum
+        if let faults, faults.applies(rank: communicator.rank, step: step) {
+            switch faults.kind {
+            case .nan: lossSum = .nan
+            case .exit: exit(3)
+            case .hang:
+                logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
+                while true { sleep(60) }
+            }
         }
-        if let faults, faults.kind == .hang, faults.applies(rank: communicator.rank, step: step) {
-            logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
-            while true { sleep(60) }
+        guard lossSum.isFinite else {
+            throw TrainingError.nonFiniteLoss(rank: communicator.rank, step: step, value: lossSum)
         }
-        communicationSeconds += try buckets.backwardAndAllReduce(
-            model, pass, dOutput: dOutput, into: &gradient, communicator: communicator)
-    }
-
-    /// Applies an injected fault of this rank and step, if any (testing only; see `FaultInjection`).
-    func injectFault(into local: inout LossSummary) throws {
-        guard let faults, faults.applies(rank: communicator.rank, step: step) else { return }
-        switch faults.kind {
-        case .nan: local.lossSum = .nan
-        case .exit: exit(3)
-        case .hang: break  // happens just before the gradient all-reduce
-        }
-    }
-
-    /// Sends this rank's pending log records to the coordinator, which appends them to the rank files.
-    /// A collective: every rank calls it at the same steps.
-    public func gatherLogs() throws {
-        guard let logs else { return }
-        let payloads = try communicator.gather(logs.drainPayload(), root: 0)
-        if communicator.isCoordinator { try writer?.appendRankLogs(payloads) }
     }
 
     /// The global loss and accuracy on `rows` of `dataset`: each rank takes a strided share, the sums are
@@ -288,9 +263,9 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     @discardableResult
     public func evaluate(_ dataset: Dataset, rows: [Int], split: String) throws -> EvaluationResult {
         let summary = try Evaluation.evaluate(
-            model: model, loss: loss, data: data, dataset: dataset, rows: rows, communicator: communicator)
+            method: method, data: data, dataset: dataset, rows: rows, communicator: communicator)
         let result = EvaluationResult(
-            step: step, split: split, loss: summary.meanLoss, accuracy: loss.isClassification ? summary.accuracy : nil,
+            step: step, split: split, loss: summary.meanLoss, accuracy: isClassification ? summary.accuracy : nil,
             count: summary.count)
         var line = JSONLine()
         line.add("step", step)
@@ -307,8 +282,16 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     /// Compares a hash of the parameter bytes across ranks; throws naming the ranks that differ from rank 0.
     public func checkParametersAgree() throws {
         let differing = try Agreement.ranksDiffering(
-            from: FNV1a.hash(values: model.parameters.values), communicator: communicator)
+            from: FNV1a.hash(values: method.parameters.values), communicator: communicator)
         if !differing.isEmpty { throw TrainingError.parameterMismatch(ranks: differing, step: step) }
+    }
+
+    /// Sends this rank's pending log records to the coordinator, which appends them to the rank files.
+    /// A collective: every rank calls it at the same steps.
+    public func gatherLogs() throws {
+        guard let logs else { return }
+        let payloads = try communicator.gather(logs.drainPayload(), root: 0)
+        if communicator.isCoordinator { try writer?.appendRankLogs(payloads) }
     }
 }
 

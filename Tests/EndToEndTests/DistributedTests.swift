@@ -60,6 +60,65 @@ import Training
         }
     }
 
+    /// Alrao across ranks: after 20 steps, 2 ranks (batch 32 each) equal 1 rank (batch 64): parameters and
+    /// the switch's log-weights within 1e-10 relative in Double. The per-copy losses are all-reduced before
+    /// the switch update, so every rank keeps the same posterior.
+    @Test func alraoOnTwoRanksEqualsOneRankWithTwiceTheBatch() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-alrao-ddp")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=64", "train.max_steps=20",
+            "optimizer.name=alrao", "optimizer.alrao_copies=5", "optimizer.alrao_momentum=0.5",
+        ]
+        var results = [(parameters: [Double], switchWeights: [Double])]()
+        for ranks in [1, 2] {
+            let run = try Self.train(ranks: ranks, directory, settings, name: "alrao-\(ranks)")
+            let checkpoint = try CheckpointFile.read(path: run + "/checkpoints/latest")
+            let parameters = try checkpoint.contents.names.filter { $0.hasPrefix("model.") }
+                .flatMap { try checkpoint.contents.values($0, as: Double.self) }
+            let weights = try checkpoint.contents.values("optimizer.vector.switch_log_weights", as: Double.self)
+            results.append((parameters, weights))
+        }
+        #expect(Tolerance.relativeError(results[1].parameters, results[0].parameters) < 1e-10)
+        #expect(Tolerance.relativeError(results[1].switchWeights, results[0].switchWeights) < 1e-10)
+        // The posterior has moved away from uniform, so the comparison is not trivially of initial values.
+        let posterior = results[0].switchWeights.prefix(5).map { exp($0) }
+        #expect(posterior.max()! / posterior.min()! > 1.5)
+    }
+
+    /// The partition tensors summed over 2 and 3 ranks (each on its strided share of 600 samples) equal those
+    /// of 1 rank on all of them: 1e-10 relative in Double, for ḡ, H̄, D3 and the η they imply.
+    @Test func curvatureTensorsOnSeveralRanksEqualOneRank() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-curvature")
+        let run = try Self.train(
+            ranks: 1, directory,
+            ["model.dtype=float64", "model.hidden=[16,8]", "model.activation=tanh", "train.epochs=2"],
+            name: "model")
+        var results = [[String: Any]]()
+        for ranks in [1, 2, 3] {
+            let output = try MPIRun.partita(
+                ranks: ranks,
+                [
+                    "curvature", run + "/checkpoints/latest", "--samples", "600", "--partition", "tensor",
+                    "--direction",
+                    "momentum", "--json",
+                ])
+            #expect(output.status == 0, "\(output.stderr)")
+            results.append(
+                try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]))
+        }
+        func numbers(_ result: [String: Any], _ key: String) -> [Double] {
+            if let flat = result[key] as? [Double] { return flat }
+            return (result[key] as? [[Double]])?.flatMap { $0 } ?? []
+        }
+        for key in ["g_bar", "h_bar", "d3", "eta_order2", "eta_order3"] {
+            let reference = numbers(results[0], key)
+            #expect(!reference.isEmpty, "\(key) missing")
+            for other in results.dropFirst() {
+                #expect(Tolerance.relativeError(numbers(other, key), reference) < 1e-10, "\(key)")
+            }
+        }
+    }
+
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
     @Test func digitsAccuracyOnFourRanks() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp-acc")

@@ -37,6 +37,28 @@ import Testing
         }
     }
 
+    /// A body network (activation after its last layer too, as Alrao's) against the reference.
+    @Test func bodyNetworkMatchesReference() {
+        let architecture = MLPArchitecture(sizes: [5, 8, 6], activation: .silu, activatesLastLayer: true)
+        let mlp = MLP<Double>(architecture, initialization: .gaussian(sigmaW: 1.2, sigmaB: 0.3), seed: 2)
+        let x: Matrix<Double> = Self.batch(7, 5, seed: 4)
+        let pass = mlp.forward(x)
+        #expect(Tolerance.normRelativeError(pass.output, mlp.referenceForward(x).output) < 1e-12)
+        let dOutput: Matrix<Double> = Self.batch(7, 6, seed: 5)
+        var gradient = ParameterBuffer<Double>(layout: mlp.layout)
+        mlp.backward(pass, dOutput: dOutput, into: &gradient)
+        #expect(Tolerance.relativeError(gradient.values, mlp.referenceBackward(x, dOutput: dOutput)) < 1e-12)
+        // And against finite differences of ⟨dOutput, output(θ)⟩, whose gradient backward computes.
+        var probe = mlp
+        let numeric = FiniteDifferences.gradient(
+            { values in
+                probe.parameters.values = values
+                let output = probe.forward(x).output
+                return zip(output.storage, dOutput.storage).reduce(0) { $0 + $1.0 * $1.1 }
+            }, at: mlp.parameters.values)
+        #expect(Tolerance.relativeError(gradient.values, numeric) < 1e-6)
+    }
+
     /// Within 1e-12 of the output's norm in Double, 1e-5 in Float (the bounds).
     @Test func doubleForwardBackwardMatchReference() { forwardBackwardMatchReference(Double.self, tolerance: 1e-12) }
     @Test func floatForwardBackwardMatchReference() { forwardBackwardMatchReference(Float.self, tolerance: 1e-5) }

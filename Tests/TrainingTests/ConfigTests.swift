@@ -91,7 +91,11 @@ import Training
                 "model.hidden must be a list of integers ≥ 1, e.g. [128, 64], got a list"
             ),
             ("data:\n  validation: 1.5\n", "data.validation must be a number in [0.0, 0.9], got '1.5'"),
-            ("optimizer:\n  name: sgdd\n", "optimizer.name must be one of sgd, adam, got 'sgdd'; did you mean 'sgd'?"),
+            (
+                "optimizer:\n  name: sgdd\n",
+                "optimizer.name must be \(ConfigSchema.partita.key("optimizer.name")!.type.phrase), got 'sgdd'; "
+                    + "did you mean 'sgd'?"
+            ),
             (
                 "model:\n  activation: {a: 1}\n",
                 "model.activation must be one of relu, tanh, silu, elu, gelu, softplus, "

@@ -34,8 +34,16 @@ import Training
 
     static func parameters(_ run: String) throws -> (step: Int, values: [Float]) {
         let checkpoint = try CheckpointFile.read(path: run + "/checkpoints/latest")
-        let layout = MLPArchitecture(sizes: [64, 24, 10], activation: .relu).layout
-        return (checkpoint.step, try checkpoint.parameters(layout: layout, as: Float.self).values)
+        let values = try checkpoint.contents.names.filter { $0.hasPrefix("model.") || $0.hasPrefix("optimizer.") }
+            .flatMap { name -> [Float] in
+                let tensor = try checkpoint.contents.tensor(named: name)
+                return tensor.dtype == .f32
+                    ? try checkpoint.contents.values(name, as: Float.self)
+                    : tensor.dtype == .f64
+                        ? try checkpoint.contents.values(name, as: Double.self).map(Float.init)
+                        : try checkpoint.contents.values(name, as: Int64.self).map(Float.init)
+            }
+        return (checkpoint.step, values)
     }
 
     /// 2N = 40 steps straight against 20 steps, stop, resume, 20 more; for SGD with momentum and for Adam

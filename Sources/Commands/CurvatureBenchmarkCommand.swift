@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Networks
+import Training
+
+/// `partita bench curvature`: the cost of a grouped-Newton refresh in gradient evaluations.
+struct CurvatureBenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curvature",
+        abstract: "Cost of one grouped-Newton refresh (ḡ, H̄, D3) in gradient evaluations on the same batch.",
+        discussion: """
+            Without options, the three configurations of issue 5: MLP 784-1024-1024-10 per tensor (S = 6) and \
+            per layer (S = 3), and 784-256-256-256-256-10 per tensor (S = 10), batch 256, float32, tanh. The \
+            authors' nested reverse-mode code measures about 14, 8.6 and 22 gradient evaluations on them.
+            """)
+
+    @Option(help: "Layer sizes, input first (default: the three configurations).")
+    var sizes: String?
+
+    @Option(help: "tensor, layer or trivial (with --sizes).")
+    var partition = "tensor"
+
+    @Option(help: "Batch size.")
+    var batch = 256
+
+    @Option(help: "Alternating timing rounds (the median is reported).")
+    var rounds = 5
+
+    func run() throws {
+        #if DEBUG
+            Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
+        #endif
+        var cases: [([Int], Partition.Kind, Double?)] = [
+            ([784, 1024, 1024, 10], .tensor, 14), ([784, 1024, 1024, 10], .layer, 8.6),
+            ([784, 256, 256, 256, 256, 10], .tensor, 22),
+        ]
+        if let sizes {
+            let parsed = sizes.split(separator: ",").compactMap { Int($0) }
+            guard parsed.count >= 2, let kind = Partition.Kind(rawValue: partition) else {
+                throw ValidationError("--sizes needs at least two integers and --partition tensor, layer or trivial")
+            }
+            cases = [(parsed, kind, nil)]
+        }
+        let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
+        Console.output("batch \(batch), float32, tanh, OPENBLAS_NUM_THREADS=\(threads); median of \(rounds) rounds")
+        Console.output(
+            "model                         partition   S   gradient ms  refresh ms  gradient evals  target 1+S  authors"
+        )
+        for (sizes, kind, authors) in cases {
+            let result = CurvatureBenchmark.run(sizes: sizes, batch: batch, partition: kind, rounds: rounds)
+            let name = sizes.map(String.init).joined(separator: "-")
+            Console.output(
+                name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%3d %12.2f %11.2f %15.2f %11d %8@", result.subsets, 1000 * result.gradientSeconds,
+                        1000 * result.refreshSeconds, result.gradientEquivalents, 1 + result.subsets,
+                        authors.map { String($0) } ?? "-"))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Cluster
+public import Networks
+public import Optimizers
+public import Tensors
+
+/// Plain data-parallel training: forward, loss, backward with the bucketed gradient all-reduce, then one
+/// optimizer step (SGD or Adam) on the flat buffer.
+public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
+    public private(set) var model: MLP<Scalar>
+    public private(set) var optimizer: any Optimizer<Scalar>
+    public let loss: Loss
+    public let buckets: GradientBuckets
+    private var gradient: ParameterBuffer<Scalar>
+    private var pass = ForwardPass<Scalar>()
+
+    public init(model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int) {
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        buckets = GradientBuckets(
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes)
+        gradient = ParameterBuffer(layout: model.layout)
+    }
+
+    public var name: String { optimizer.name }
+
+    public var parameters: ParameterBuffer<Scalar> {
+        get { model.parameters }
+        set { model.parameters = newValue }
+    }
+
+    public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
+        model.forward(inputs, into: &pass)
+        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
+        let local = loss.evaluate(
+            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
+        try context.checkLocalLoss(local)
+        let waited = try buckets.backwardAndAllReduce(
+            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        lastCommunicationSeconds = waited
+        optimizer.learningRate = context.learningRate
+        optimizer.step(parameters: &model.parameters, gradient: gradient)
+        return local
+    }
+
+    /// Seconds the last step waited for its all-reduce.
+    public private(set) var lastCommunicationSeconds = 0.0
+
+    public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        model.forward(inputs, into: &pass)
+        var none: Matrix<Scalar>? = nil
+        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+    }
+
+    public var state: OptimizerState<Scalar> { optimizer.state }
+
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        try optimizer.restore(state)
+    }
+}
