@@ -58,18 +58,21 @@ let package = Package(
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
         .target(name: "Curvature", dependencies: ["Networks", "Tensors", realModule]),
+        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging]),
+            dependencies: [
+                "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
+            ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
-                "Reports",
+                "Reports", "Diagnostics",
             ]),
 
         // MARK: - Executables
@@ -83,13 +86,16 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport"]),
+            dependencies: [
+                "Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport", "Diagnostics",
+            ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
     ]
 )
 

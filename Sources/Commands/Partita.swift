@@ -13,7 +13,7 @@ public struct Partita: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, ShowConfig.self, Benchmark.self,
-            ReportCommand.self, Logs.self, Plot.self,
+            ReportCommand.self, Logs.self, Plot.self, Stats.self, GaussianityCommand.self, EdgeOfChaosCommand.self,
         ])
 
     public init() {}

@@ -22,12 +22,18 @@ public enum Activation: Hashable, Sendable {
     case softplus
     /// φ(x) = σ(x) = 1/(1 + e⁻ˣ).
     case sigmoid
+    /// An activation of the Weibull-paired family (odd or positive, one θ of the fitted tables), meant for
+    /// symmetric Weibull 𝒲(θ, 1) weights: see `WeibullPair`. Computed in Double whatever the scalar type.
+    case weibull(WeibullPair)
 
     /// The names accepted in configs, in the order of the help text.
-    public static let names = ["identity", "relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid"]
+    public static let names = [
+        "identity", "relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid", "weibull-odd", "weibull-positive",
+    ]
 
-    /// Parses a config name; `elu` takes α = 1.
-    public init?(name: String) {
+    /// Parses a config name; `elu` takes α = 1, `weibull-odd` and `weibull-positive` take `weibullTheta`, which
+    /// must be a row of the family's table (`WeibullPair.thetas`): nil otherwise.
+    public init?(name: String, weibullTheta: Double = 3) {
         switch name {
         case "identity", "linear": self = .identity
         case "relu": self = .relu
@@ -37,6 +43,11 @@ public enum Activation: Hashable, Sendable {
         case "gelu": self = .gelu
         case "softplus": self = .softplus
         case "sigmoid", "logistic": self = .sigmoid
+        case "weibull-odd", "weibull-positive":
+            guard let pair = WeibullPair(name == "weibull-odd" ? .odd : .positive, theta: weibullTheta) else {
+                return nil
+            }
+            self = .weibull(pair)
         default: return nil
         }
     }
@@ -52,6 +63,7 @@ public enum Activation: Hashable, Sendable {
         case .gelu: "gelu"
         case .softplus: "softplus"
         case .sigmoid: "sigmoid"
+        case .weibull(let pair): pair.name
         }
     }
 
@@ -66,6 +78,7 @@ public enum Activation: Hashable, Sendable {
         case .gelu: return x * Self.normalCDF(x)
         case .softplus: return Self.softplus(x)
         case .sigmoid: return Self.logistic(x)
+        case .weibull(let pair): return S(pair.value(Double(x)))
         }
     }
 
@@ -86,6 +99,7 @@ public enum Activation: Hashable, Sendable {
         case .sigmoid:
             let s = Self.logistic(x)
             return s * (1 - s)
+        case .weibull(let pair): return S(pair.derivatives(Double(x)).first)
         }
     }
 
@@ -98,6 +112,7 @@ public enum Activation: Hashable, Sendable {
     /// - silu: φ'' = 2s(1 − s) + x·s(1 − s)(1 − 2s), φ''' = 3s(1 − s)(1 − 2s) + x·s(1 − s)(1 − 6s + 6s²)
     /// - gelu: φ'' = p(2 − x²), φ''' = p(x³ − 4x)
     /// - elu (x ≤ 0): φ' = φ'' = φ''' = αeˣ
+    /// - the Weibull pairs: product and chain rules on Taylor coefficients, see `WeibullPair.derivatives`
     public func derivatives<S: Real & BinaryFloatingPoint>(_ x: S) -> (value: S, first: S, second: S, third: S) {
         switch self {
         case .identity: return (x, 1, 0, 0)
@@ -127,6 +142,9 @@ public enum Activation: Hashable, Sendable {
             let s = Self.logistic(x)
             let d1 = s * (1 - s)
             return (s, d1, d1 * (1 - 2 * s), d1 * (1 - 6 * s + 6 * s * s))
+        case .weibull(let pair):
+            let d = pair.derivatives(Double(x))
+            return (S(d.value), S(d.first), S(d.second), S(d.third))
         }
     }
 

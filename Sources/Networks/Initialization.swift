@@ -16,9 +16,13 @@ public enum Initialization: Hashable, Sendable {
     /// `W = 𝒲(θ, scale)/√fan_in` with 𝒲 the symmetric Weibull law, `b = 0`: the weight law of the
     /// Weibull-paired activations (Wolinski & Arbel), with `E[W²]·fan_in = scale²·Γ(1 + 2/θ)`.
     case weibull(theta: Double, scale: Double)
+    /// The convention of the Weibull-paired activations (methods.md section 1.3): the first layer
+    /// `W ~ N(0, 1/fan_in)`, so that inputs with ‖x‖²/n₀ = 1 give N(0, 1) pre-activations; every later layer
+    /// `W = 𝒲(θ, 1)/√fan_in`, i.e. `z = W·φ(z)/√n` with W symmetric Weibull. No bias (b = 0).
+    case weibullPaired(theta: Double)
 
     /// The names accepted in configs.
-    public static let names = ["gaussian", "he", "glorot", "weibull"]
+    public static let names = ["gaussian", "he", "glorot", "weibull", "weibull-paired"]
 
     /// Fills the weight and bias of one layer.
     public func draw<Scalar: BLASScalar>(
@@ -43,6 +47,12 @@ public enum Initialization: Hashable, Sendable {
         case .weibull(let theta, let scale):
             let factor = 1 / fanIn.squareRoot()
             weight = stream.draw(weightCount) { factor * $0.symmetricWeibull(shape: theta, scale: scale) }
+        case .weibullPaired(let theta):
+            let factor = 1 / fanIn.squareRoot()
+            weight =
+                layer == 0
+                ? stream.draw(weightCount) { factor * $0.normal() }
+                : stream.draw(weightCount) { factor * $0.symmetricWeibull(shape: theta, scale: 1) }
         }
         return (weight, bias)
     }

@@ -96,5 +96,6 @@ extension StreamKey {
     public static let probeBatch = StreamKey(purpose: 6)  // index: 0
     public static let curvatureBatch = StreamKey(purpose: 7)  // index: refresh
     public static let variationalNoise = StreamKey(purpose: 8)  // index: step (per rank: + rank offset)
+    public static let propagationExperiment = StreamKey(purpose: 9)  // index: the widths (see Diagnostics)
     public static let testing = StreamKey(purpose: 99)  // index: free, for tests only
 }

@@ -46,6 +46,7 @@ public struct CheckpointFile: Sendable {
         do {
             try ConfigLoader.apply(
                 yaml: try contents.metadataValue(for: "config"), source: path + " (config)", to: &config)
+            try ConfigLoader.checkCombinations(config)
         } catch let error as ConfigError {
             throw CheckpointError.invalidMetadataValue(
                 path: path, key: "config", value: "…", problem: error.description)

@@ -21,6 +21,7 @@ public enum ConfigLoader {
             try apply(yaml: text, source: path, to: &config)
         }
         try apply(overrides: overrides, to: &config)
+        try checkCombinations(config)
         return config
     }
 

@@ -138,13 +138,21 @@ extension ConfigSchema {
                     defaultValue: .integerList([128, 64]), help: "Hidden layer widths, input side first."),
                 .init(
                     section: "model", name: "activation",
-                    type: .choice(["relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid", "identity"]),
-                    defaultValue: .string("relu"), help: "Activation of every hidden layer."),
+                    type: .choice([
+                        "relu", "tanh", "silu", "elu", "gelu", "softplus", "sigmoid", "identity", "weibull-odd",
+                        "weibull-positive",
+                    ]),
+                    defaultValue: .string("relu"),
+                    help: "Activation of every hidden layer; `weibull-odd`/`weibull-positive` are the Weibull-paired "
+                        + "activations for `model.weibull_theta` (use with `init: weibull-paired`, see "
+                        + "docs/methods/gaussianity.md)."),
                 .init(
-                    section: "model", name: "init", type: .choice(["he", "glorot", "gaussian", "weibull"]),
+                    section: "model", name: "init",
+                    type: .choice(["he", "glorot", "gaussian", "weibull", "weibull-paired"]),
                     defaultValue: .string("he"),
-                    help: "Weight initialization: He normal, Glorot uniform, N(0, σ_w²/fan_in), or symmetric "
-                        + "Weibull(θ)/√fan_in."),
+                    help: "Weight initialization: He normal, Glorot uniform, N(0, σ_w²/fan_in), symmetric "
+                        + "Weibull(θ)/√fan_in, or `weibull-paired`: N(0, 1/fan_in) in the first layer and "
+                        + "Weibull(θ)/√fan_in after it."),
                 .init(
                     section: "model", name: "sigma_w", type: .number(0...(.infinity)), defaultValue: .number(1),
                     help: "σ_w for `init: gaussian`."),
@@ -153,7 +161,8 @@ extension ConfigSchema {
                     help: "σ_b for `init: gaussian` (bias ~ N(0, σ_b²))."),
                 .init(
                     section: "model", name: "weibull_theta", type: .number(0.1...1000), defaultValue: .number(3),
-                    help: "Shape θ for `init: weibull`."),
+                    help: "Shape θ for `init: weibull` and `weibull-paired`, and of the Weibull-paired activations "
+                        + "(which exist for the θ of their tables only)."),
                 .init(
                     section: "model", name: "bias", type: .boolean, defaultValue: .boolean(true),
                     help: "Whether dense layers have a bias."),
@@ -324,5 +333,6 @@ extension ConfigSchema {
                     help:
                         "Seconds a collective may wait for the other ranks before the job is ended as hung (0: never)."),
             ]),
+        diagnosticsSection,
     ])
 }

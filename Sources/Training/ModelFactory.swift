@@ -10,8 +10,19 @@ public enum ModelFactory {
     public static func architecture(_ config: ResolvedConfig, data: PreparedData) -> MLPArchitecture {
         MLPArchitecture(
             sizes: [data.inputCount] + config.integerList("model.hidden") + [data.task.outputCount],
-            activation: Activation(name: config.string("model.activation"))!,
+            activation: activation(config),
             bias: config.boolean("model.bias"))
+    }
+
+    /// The hidden activation; a Weibull-paired one for `model.weibull_theta` (checked by
+    /// `ConfigLoader.checkCombinations`).
+    public static func activation(_ config: ResolvedConfig) -> Activation {
+        let name = config.string("model.activation")
+        guard let activation = Activation(name: name, weibullTheta: config.number("model.weibull_theta")) else {
+            preconditionFailure(
+                "ModelFactory: \(name) with θ = \(config.number("model.weibull_theta")) passed the checks")
+        }
+        return activation
     }
 
     public static func initialization(_ config: ResolvedConfig) -> Initialization {
@@ -19,6 +30,7 @@ public enum ModelFactory {
         case "gaussian": .gaussian(sigmaW: config.number("model.sigma_w"), sigmaB: config.number("model.sigma_b"))
         case "glorot": .glorot
         case "weibull": .weibull(theta: config.number("model.weibull_theta"), scale: 1)
+        case "weibull-paired": .weibullPaired(theta: config.number("model.weibull_theta"))
         default: .he
         }
     }

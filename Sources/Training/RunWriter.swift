@@ -15,7 +15,10 @@ public final class RunWriter {
     public init(directory: RunDirectory, keepCheckpoints: Int, resumeStep: Int? = nil) throws {
         self.directory = directory
         self.keepCheckpoints = keepCheckpoints
-        if let resumeStep { try Self.truncateMetrics(path: directory.metricsPath, after: resumeStep) }
+        if let resumeStep {
+            try Self.truncateMetrics(path: directory.metricsPath, after: resumeStep)
+            try Self.truncateMetrics(path: directory.file("gaussianity.jsonl"), after: resumeStep)
+        }
         metrics = try LineWriter(path: directory.metricsPath)
     }
 

@@ -36,6 +36,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     /// This rank's log records, gathered at the coordinator at every logging step.
     let logs: LogRecordBuffer?
     let faults: FaultInjection?
+    /// The Gaussianity diagnostics (`diagnostics.gaussianity_every` > 0).
+    let gaussianity: GaussianityProbe?
 
     /// - Parameters:
     ///   - writer: the run directory writer; only the coordinator has one.
@@ -67,6 +69,12 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         let maxSteps = config.integer("train.max_steps")
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
         communicator.setCollectiveTimeout(config.number("train.collective_timeout"))
+        gaussianity =
+            config.integer("diagnostics.gaussianity_every") > 0
+            ? GaussianityProbe(
+                config: config, data: data, architecture: ModelFactory.architecture(config, data: data),
+                rank: communicator.rank,
+                size: communicator.size) : nil
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
         try communicator.broadcast(&method.parameters.values, root: 0)
     }
@@ -124,6 +132,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
         var epochLoss = LossSummary()
+        if step == 0 { try measureGaussianity() }
 
         while step < totalSteps {
             let stepStart = DispatchTime.now().uptimeNanoseconds
@@ -186,6 +195,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 communicationSeconds = 0
                 try gatherLogs()
             }
+            if let gaussianity, step % gaussianity.every == 0 { try measureGaussianity() }
             let epochEnded = step % stepsPerEpoch == 0
             if epochEnded {
                 method.epochEnded(trainingLoss: epochLoss.meanLoss)

@@ -12,6 +12,7 @@ import Testing
         ("bench", Benchmark.self), ("bench-step", StepBenchmarkCommand.self),
         ("bench-ddp", DataParallelBenchmarkCommand.self),
         ("report", ReportCommand.self), ("logs", Logs.self), ("plot", Plot.self),
+        ("stats", Stats.self), ("gaussianity", GaussianityCommand.self), ("eoc", EdgeOfChaosCommand.self),
     ]
 
     @Test(arguments: commands.map(\.0))

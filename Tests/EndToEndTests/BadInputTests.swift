@@ -117,6 +117,27 @@ import Testing
             description: "batch not divisible into steps",
             arguments: { dir in ["train", "--set", "data.batch_size=5000", "--set", "run.dir=\(dir)/runs"] },
             expected: ["batch"]),
+        Case(
+            description: "stats on a truncated npy",
+            arguments: { dir in
+                try write(npyHeader("<f8", "(100,)") + [UInt8](repeating: 0, count: 80), "\(dir)/samples.npy")
+                return ["stats", "\(dir)/samples.npy"]
+            }, expected: ["samples.npy", "truncated"]),
+        Case(
+            description: "stats on a non-finite value",
+            arguments: { dir in
+                let values: [Double] = [1, 2, .nan, 4]
+                try write(npyHeader("<f8", "(4,)") + values.withUnsafeBytes { Array($0) }, "\(dir)/samples.npy")
+                return ["stats", "\(dir)/samples.npy"]
+            }, expected: ["samples.npy", "value 2 is nan"]),
+        Case(
+            description: "Weibull-paired activation with a θ outside its table",
+            arguments: { dir in
+                [
+                    "train", "--set", "model.activation=weibull-odd", "--set", "model.weibull_theta=3.5", "--set",
+                    "run.dir=\(dir)/runs",
+                ]
+            }, expected: ["model.weibull_theta", "valid θ: 2.05, 2.1, 2.2, 2.5, 3, 4, 5, 6, 7, 8, 9, 10"]),
     ]
 
     @Test(arguments: cases)

@@ -77,7 +77,7 @@ import Training
         let error = error { _ = try ConfigLoader.load(path: path) }
         #expect(
             error?.description == "\(path):1: unknown section 'optimiser' (valid sections: run, data, model, "
-                + "optimizer, train); did you mean 'optimizer'?")
+                + "optimizer, train, diagnostics); did you mean 'optimizer'?")
     }
 
     @Test func wronglyTypedAndOutOfRangeValues() throws {
@@ -99,7 +99,7 @@ import Training
             (
                 "model:\n  activation: {a: 1}\n",
                 "model.activation must be one of relu, tanh, silu, elu, gelu, softplus, "
-                    + "sigmoid, identity, got a mapping"
+                    + "sigmoid, identity, weibull-odd, weibull-positive, got a mapping"
             ),
         ]
         for (text, message) in cases {

@@ -1,0 +1,22 @@
+import Cluster
+import Foundation
+
+extension RunWriter {
+    var gaussianityPath: String { directory.file("gaussianity.jsonl") }
+    var gaussianityProbePath: String { directory.file("gaussianity-probe.json") }
+
+    /// Appends a record to `gaussianity.jsonl`.
+    func recordGaussianity(_ line: JSONLine) throws {
+        try LineWriter(path: gaussianityPath).append(line.description)
+    }
+
+    /// Replaces `gaussianity-probe.json`: `{"step": S, "layers": [{"layer": 0, "samples": [...]}, ...]}`.
+    func writeGaussianityProbe(step: Int, samples: [[Double]]) throws {
+        let layers = samples.enumerated().map { layer, values in
+            "{\"layer\":\(layer),\"samples\":\(JSONLine.array(values))}"
+        }
+        try AtomicFile.write(
+            string: "{\"step\":\(step),\"layers\":[\n" + layers.joined(separator: ",\n") + "\n]}\n",
+            to: gaussianityProbePath)
+    }
+}
