@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
-        .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
+        .target(name: "Optimizers", dependencies: ["Curvature", "Networks", "Tensors", "Cluster", realModule]),
         .target(
             name: "Training",
             dependencies: [
@@ -90,7 +90,9 @@ let package = Package(
                 "Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport", "Diagnostics",
             ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
-        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "CurvatureTests",
+            dependencies: ["Curvature", "Networks", "Tensors", "TestSupport", "Optimizers", "Cluster", "Training"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),

@@ -12,7 +12,8 @@ public struct Partita: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, ShowConfig.self, Benchmark.self,
+            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, GaussNewtonCommand.self, ShowConfig.self,
+            Benchmark.self,
             ReportCommand.self, Logs.self, Plot.self, Stats.self, GaussianityCommand.self, EdgeOfChaosCommand.self,
         ])
 

@@ -136,6 +136,17 @@ public struct RunInfo: Sendable {
     public var status = "running"
     public var error: String?
 
+    public init(
+        name: String, worldSize: Int, hosts: [String], seed: Int, commandLine: [String], resumedFromStep: Int? = nil
+    ) {
+        self.name = name
+        self.worldSize = worldSize
+        self.hosts = hosts
+        self.seed = seed
+        self.commandLine = commandLine
+        self.resumedFromStep = resumedFromStep
+    }
+
     public mutating func finish(status: String, error: String? = nil) {
         end = Date()
         self.status = status

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Networks
 import TestSupport
@@ -117,6 +118,29 @@ import Training
                 #expect(Tolerance.relativeError(numbers(other, key), reference) < 1e-10, "\(key)")
             }
         }
+    }
+
+    /// Mean-field Gauss-Newton with the hidden units shared out among 1, 2 and 3 ranks: the same iterates
+    /// after 20 steps (every unit's w, b, v within 1e-10 relative, Double), for Gauss-Newton and gradient descent.
+    @Test(arguments: ["gn", "gd"])
+    func meanFieldIteratesDoNotDependOnTheSharding(_ method: String) throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-meanfield")
+        var parameters = [[Double]]()
+        for ranks in [1, 2, 3] {
+            let file = "\(directory)/parameters-\(ranks).npy"
+            let output = try MPIRun.partita(
+                ranks: ranks,
+                [
+                    "gauss-newton", "--method", method, "--hidden", "60", "--train", "40", "--test", "50",
+                    "--max-iterations", "20", "--tolerance", "0", "--std", "0.5", "--run-dir", directory,
+                    "--parameters-out", file,
+                ])
+            #expect(output.status == 0, "\(output.stderr)")
+            parameters.append(try NpyFile.read(path: file).allValues())
+        }
+        #expect(parameters[0].count == 60 * 12)
+        #expect(parameters[0].contains { $0 != 0 })
+        for other in parameters.dropFirst() { #expect(Tolerance.relativeError(other, parameters[0]) < 1e-10) }
     }
 
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
