@@ -184,7 +184,8 @@ extension ConfigSchema {
             name: "optimizer", help: "The update rule and its hyper-parameters.",
             keys: [
                 .init(
-                    section: "optimizer", name: "name", type: .choice(["sgd", "adam", "alrao", "grouped-newton"]),
+                    section: "optimizer", name: "name",
+                    type: .choice(["sgd", "adam", "alrao", "grouped-newton", "gauss-newton"]),
                     defaultValue: .string("sgd"),
                     help: "The optimizer."),
                 .init(
@@ -295,6 +296,18 @@ extension ConfigSchema {
                 .init(
                     section: "optimizer", name: "gn_plateau_threshold", type: .number(0...1),
                     defaultValue: .number(1e-4), help: "Grouped Newton: the relative improvement that counts."),
+                .init(
+                    section: "optimizer", name: "ggn_damping", type: .number(0...(.infinity)), defaultValue: .number(1),
+                    help: "Gauss-Newton (general): the initial Levenberg–Marquardt damping λ of (G + λI)·d = −g."),
+                .init(
+                    section: "optimizer", name: "ggn_cg_iterations", type: .integer(1...Int.max),
+                    defaultValue: .integer(10), help: "Gauss-Newton (general): the conjugate-gradient budget per step."),
+                .init(
+                    section: "optimizer", name: "ggn_cg_tolerance", type: .number(0...1), defaultValue: .number(1e-3),
+                    help: "Gauss-Newton (general): stop CG when the residual is below this fraction of ‖g‖."),
+                .init(
+                    section: "optimizer", name: "ggn_adapt_damping", type: .boolean, defaultValue: .boolean(true),
+                    help: "Gauss-Newton (general): adapt λ from the ratio of actual to predicted decrease."),
             ]),
         Section(
             name: "train", help: "The training loop.",

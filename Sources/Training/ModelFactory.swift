@@ -109,6 +109,15 @@ public enum MethodFactory {
         let loss = try ModelFactory.loss(config, task: data.task)
         let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
         switch config.string("optimizer.name") {
+        case "gauss-newton":
+            let model = MLP<Scalar>(
+                ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
+                seed: seed)
+            return try GaussNewtonMethod(
+                model: model, loss: loss, damping: config.number("optimizer.ggn_damping"),
+                cgIterations: config.integer("optimizer.ggn_cg_iterations"),
+                cgTolerance: config.number("optimizer.ggn_cg_tolerance"),
+                adaptDamping: config.boolean("optimizer.ggn_adapt_damping"))
         case "grouped-newton":
             let model = MLP<Scalar>(
                 ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),

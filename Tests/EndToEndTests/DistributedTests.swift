@@ -143,6 +143,19 @@ import Training
         for other in parameters.dropFirst() { #expect(Tolerance.relativeError(other, parameters[0]) < 1e-10) }
     }
 
+    /// The general damped Gauss-Newton is data-parallel too: each GGN product is all-reduced, so 2 ranks run
+    /// the same conjugate-gradient iterations as 1 rank with twice the batch (1e-10 relative in Double).
+    @Test func generalGaussNewtonOnTwoRanksEqualsOneRank() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-ggn")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=64", "train.max_steps=8",
+            "optimizer.name=gauss-newton", "optimizer.ggn_cg_iterations=5",
+        ]
+        let one = try Self.finalParameters(try Self.train(ranks: 1, directory, settings, name: "ggn-1"))
+        let two = try Self.finalParameters(try Self.train(ranks: 2, directory, settings, name: "ggn-2"))
+        #expect(Tolerance.relativeError(two.values, one.values) < 1e-10)
+    }
+
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
     @Test func digitsAccuracyOnFourRanks() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp-acc")

@@ -1,0 +1,145 @@
+public import Cluster
+import Curvature
+import Foundation
+public import Networks
+public import Optimizers
+public import Tensors
+
+/// Damped (Levenberg–Marquardt) generalized Gauss-Newton for any MLP, data-parallel (Martens 2010's
+/// Hessian-free recipe with the GGN): each step solves `(G + λI)·d = −g` by conjugate gradient, where
+/// `G = Jᵀ·H_ℓ·J` is applied matrix-free (`ggnVectorProduct`: a forward tangent and a backward pass), and
+/// moves `θ ← θ + d` if the loss decreased.
+///
+/// Data-parallel: every rank computes g and each `G·v` on its share of the batch (scaled by the global batch
+/// size) and one all-reduce per product sums them, so every rank runs the same CG iterations on the same
+/// numbers. After the solve, ρ = (L(θ + d) − L(θ))/q(d), the actual over the predicted decrease with
+/// `q(d) = gᵀd + ½·dᵀGd`, adapts λ: ×2/3 when ρ > 3/4, ×3/2 when ρ < 1/4 (a step that increases the loss is
+/// rejected).
+public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
+    public private(set) var model: MLP<Scalar>
+    public let loss: Loss
+    public let cgIterations: Int
+    public let cgTolerance: Double
+    public let adaptDamping: Bool
+    public private(set) var damping: Double
+    private var pass = ForwardPass<Scalar>()
+    private var record: JSONLine?
+
+    public init(
+        model: MLP<Scalar>, loss: Loss, damping: Double, cgIterations: Int, cgTolerance: Double, adaptDamping: Bool
+    ) throws {
+        guard damping > 0 else { throw ConfigError(location: "optimizer.ggn_damping", message: "must be positive") }
+        self.model = model
+        self.loss = loss
+        self.damping = damping
+        self.cgIterations = cgIterations
+        self.cgTolerance = cgTolerance
+        self.adaptDamping = adaptDamping
+    }
+
+    public var name: String { "gauss-newton" }
+
+    public var parameters: ParameterBuffer<Scalar> {
+        get { model.parameters }
+        set { model.parameters = newValue }
+    }
+
+    public private(set) var lastCommunicationSeconds = 0.0
+
+    public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
+        let communicator = context.communicator
+        let scale = 1 / Double(context.globalBatch)
+        model.forward(inputs, into: &pass)
+        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
+        let local = loss.evaluate(outputs: pass.output, targets: targets, scale: scale, gradient: &dOutput)
+        try context.checkLocalLoss(local)
+        var gradient = ParameterBuffer<Scalar>(layout: model.layout)
+        model.backward(pass, dOutput: dOutput!, into: &gradient)
+        var g = gradient.values.map(Double.init)
+        var before = [local.lossSum]
+        let started = DispatchTime.now().uptimeNanoseconds
+        if communicator.size > 1 {
+            try communicator.allReduce(&g, .sum)
+            try communicator.allReduce(&before, .sum)
+        }
+
+        /// G·v summed over ranks, in Double.
+        func product(_ v: [Double]) throws -> [Double] {
+            var result = model.ggnVectorProduct(pass, loss: loss, scale: scale, v.map { Scalar($0) }).map(Double.init)
+            if communicator.size > 1 { try communicator.allReduce(&result, .sum) }
+            return result
+        }
+        func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+
+        // Conjugate gradient on (G + λI)·d = −g from d = 0.
+        var d = [Double](repeating: 0, count: g.count)
+        var r = g.map { -$0 }
+        var p = r
+        var rr = dot(r, r)
+        let target = cgTolerance * cgTolerance * rr
+        var iterations = 0
+        while iterations < cgIterations && rr > target {
+            var ap = try product(p)
+            for i in ap.indices { ap[i] += damping * p[i] }
+            let curvature = dot(p, ap)
+            guard curvature > 0 else { break }
+            let alpha = rr / curvature
+            for i in d.indices {
+                d[i] += alpha * p[i]
+                r[i] -= alpha * ap[i]
+            }
+            let next = dot(r, r)
+            let beta = next / rr
+            rr = next
+            for i in p.indices { p[i] = r[i] + beta * p[i] }
+            iterations += 1
+        }
+
+        // The predicted decrease and the actual one on the same batch.
+        let gd = try product(d)
+        let predicted = dot(g, d) + 0.5 * dot(d, gd)
+        let theta = model.parameters.values
+        for i in theta.indices { model.parameters.values[i] = theta[i] + Scalar(d[i]) }
+        model.forward(inputs, into: &pass)
+        var none: Matrix<Scalar>? = nil
+        var after = [loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none).lossSum]
+        if communicator.size > 1 { try communicator.allReduce(&after, .sum) }
+        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let actual = (after[0] - before[0]) * scale
+        let rho = predicted < 0 ? actual / predicted : -1
+        let accepted = actual < 0 && after[0].isFinite
+        if !accepted { model.parameters.values = theta }
+        if adaptDamping {
+            if rho > 0.75 { damping *= 2.0 / 3.0 } else if rho < 0.25 { damping *= 1.5 }
+        }
+
+        var line = JSONLine()
+        line.add("step", context.step + 1)
+        line.add("split", "gauss-newton")
+        line.add("train_loss", before[0] * scale)
+        line.add("damping", damping)
+        line.add("rho", rho)
+        line.add("cg_iterations", iterations)
+        line.add("accepted", accepted)
+        record = line
+        return local
+    }
+
+    public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        model.forward(inputs, into: &pass)
+        var none: Matrix<Scalar>? = nil
+        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+    }
+
+    /// The last step's damping, ρ and CG iterations.
+    public func logRecords(step: Int) -> [JSONLine] {
+        defer { record = nil }
+        return record.map { [$0] } ?? []
+    }
+
+    public var state: OptimizerState<Scalar> { OptimizerState(vectors: ["ggn_damping": [damping]]) }
+
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        damping = try state.vector("ggn_damping", count: 1)[0]
+    }
+}
