@@ -75,7 +75,7 @@ def main():
                      f"{100 * r['test_accuracy']:.2f}% | {grid} |")
     open(os.path.join(out_dir, "grouped-newton-results.md"), "w").write("\n".join(table) + "\n")
     json.dump(results, open(os.path.join(out_dir, "grouped-newton-results.json"), "w"), indent=1)
-    loss_figure = {"title": "Training loss per epoch (Fashion-MNIST 10k, MLP 784-256-64-32-10 tanh, 2 ranks)",
+    loss_figure = {"title": "Training loss per epoch",
                    "x_label": "epoch", "y_label": "training cross-entropy", "x_log": False, "y_log": True,
                    "panels": [{"title": "", "series": [
                        {"name": label, "x": [e for e, _ in r["train_loss"]], "y": [l for _, l in r["train_loss"]]}
