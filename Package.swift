@@ -60,13 +60,15 @@ let package = Package(
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
+        .target(name: "Export", dependencies: ["Networks", "Tensors", realModule]),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", yams, logging]),
+            dependencies: ["Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "Export", yams, logging]),
         .target(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
+                "Export",
             ]),
 
         // MARK: - Executables
@@ -85,6 +87,10 @@ let package = Package(
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["Export", "Networks", "Tensors", "Training", "Datasets", "Cluster", "TestSupport"],
+            exclude: ["Snapshots"]),
     ]
 )
 

@@ -11,7 +11,7 @@ public struct Partita: ParsableCommand {
             digits data set). Under `mpirun`, every rank runs the same command; rank 0 writes the run directory.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Evaluate.self, Launch.self, ShowConfig.self, Benchmark.self])
+        subcommands: [Train.self, Evaluate.self, Launch.self, ShowConfig.self, Benchmark.self, ExportCommand.self])
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 public import Cluster
 public import Datasets
+import Export
 import Foundation
 public import Logging
 public import Networks
@@ -70,6 +71,13 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             throw ConfigError(location: "data.batch_size", message: "\(error)")
         }
         let planned = config.integer("train.epochs") * schedule.stepsPerEpoch
+        if let pruning = try PruningOptimizer<Scalar>.schedule(config, plannedSteps: planned) {
+            optimizer = PruningOptimizer(
+                wrapping: optimizer, schedule: pruning,
+                scope: PruningScope(rawValue: config.string("export.prune_scope"))!,
+                layers: PruningOptimizer<Scalar>.prunedLayers(config, layerCount: architecture.layerCount),
+                layout: model.layout)
+        }
         learningRates = LearningRateSchedule(config, totalSteps: planned)
         let maxSteps = config.integer("train.max_steps")
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
@@ -99,6 +107,22 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         }
         try optimizer.restore(state)
         step = checkpoint.step
+    }
+
+    /// Starts from given parameters instead of the initialization (fine-tuning a pruned model); zeros in them
+    /// stay zero when the config prunes. Only before the first step.
+    public func start(from parameters: ParameterBuffer<Scalar>) throws {
+        precondition(step == 0, "Trainer.start(from:) after \(step) steps")
+        guard parameters.layout == model.layout else {
+            throw TrainingError.resumeMismatch("the parameters do not have the layout of the configured model")
+        }
+        var parameters = parameters
+        try communicator.broadcast(&parameters.values, root: 0)
+        model.parameters = parameters
+        if var pruning = optimizer as? PruningOptimizer<Scalar> {
+            pruning.keepZeros(of: parameters)
+            optimizer = pruning
+        }
     }
 
     /// Runs the remaining steps, evaluating and checkpointing as configured.

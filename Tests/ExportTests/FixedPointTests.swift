@@ -1,0 +1,4 @@
+import Export
+import Testing
+
+@Suite struct FixedPointTests {}
