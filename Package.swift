@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "ExportTests",
             dependencies: ["Export", "Networks", "Tensors", "Training", "Datasets", "Cluster", "TestSupport"],
-            exclude: ["Snapshots"]),
+            exclude: ["Snapshots", "Reference"]),
     ]
 )
 
