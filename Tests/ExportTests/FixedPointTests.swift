@@ -46,7 +46,8 @@ import Testing
     /// Python's frexp); each also equals the C reference's.
     @Test func perTensorFloatProductQuirk() throws {
         let (input, weight, output): (Float, Float, Float) = (0.1, 0.3, 0.7)
-        let perChannel = QuantizedMultiplier(RequantizationScale.perChannel(input: input, weight: weight, output: output))
+        let perChannel = QuantizedMultiplier(
+            RequantizationScale.perChannel(input: input, weight: weight, output: output))
         let perTensor = QuantizedMultiplier(RequantizationScale.perTensor(input: input, weight: weight, output: output))
         #expect(perChannel == QuantizedMultiplier(multiplier: 1_472_560_321, shift: -4))
         #expect(perTensor == QuantizedMultiplier(multiplier: 1_472_560_299, shift: -4))
@@ -70,7 +71,9 @@ import Testing
             expected.append("\(m.multiplier) \(m.shift)")
 
             let x = Int32(truncatingIfNeeded: Int(stream.uniform(-3e7, 3e7)))
-            let random = QuantizedMultiplier(multiplier: Int32(stream.uniform(1_073_741_824, 2_147_483_647)), shift: Int32(stream.integer(below: 28)) - 25)
+            let random = QuantizedMultiplier(
+                multiplier: Int32(stream.uniform(1_073_741_824, 2_147_483_647)),
+                shift: Int32(stream.integer(below: 28)) - 25)
             requests.append("mbqm \(x) \(random.multiplier) \(random.shift)")
             expected.append("\(FixedPoint.multiplyByQuantizedMultiplier(x, random, rounding: .double))")
             requests.append("single \(x) \(random.multiplier) \(random.shift)")
@@ -86,7 +89,10 @@ import Testing
             requests.append("quant \(Self.hex(value)) \(Self.hex(parameters.scale)) \(parameters.zeroPoint)")
             expected.append("\(parameters.quantize(value))")
 
-            let (sIn, sW, sOut) = (Float(stream.logUniform(1e-3, 1)), Float(stream.logUniform(1e-4, 1e-1)), Float(stream.logUniform(1e-3, 1)))
+            let (sIn, sW, sOut) = (
+                Float(stream.logUniform(1e-3, 1)), Float(stream.logUniform(1e-4, 1e-1)),
+                Float(stream.logUniform(1e-3, 1))
+            )
             let channel = QuantizedMultiplier(RequantizationScale.perChannel(input: sIn, weight: sW, output: sOut))
             let tensor = QuantizedMultiplier(RequantizationScale.perTensor(input: sIn, weight: sW, output: sOut))
             requests.append("chan \(Self.hex(sIn)) \(Self.hex(sW)) \(Self.hex(sOut))")
@@ -101,7 +107,10 @@ import Testing
         let answers = try Self.reference(requests)
         #expect(answers.count == expected.count)
         let mismatches = zip(zip(requests, answers), expected).filter { $0.0.1 != $0.1 }
-        #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.first.map { "\($0.0.0) -> C \($0.0.1), Swift \($0.1)" } ?? "")")
+        #expect(
+            mismatches.isEmpty,
+            "\(mismatches.count) mismatches, first: \(mismatches.first.map { "\($0.0.0) -> C \($0.0.1), Swift \($0.1)" } ?? "")"
+        )
     }
 
     /// The one departure from GetAsymmetricQuantizationParams: an all-zero tensor gets scale 1, not 0.
@@ -114,7 +123,9 @@ import Testing
     /// Compiles Reference/arithmetic.c once per call and feeds it `requests`.
     static func reference(_ requests: [String]) throws -> [String] {
         let directory = BuiltProducts.temporaryDirectory("partita-arithmetic")
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/arithmetic.c").path
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Reference/arithmetic.c"
+        ).path
         let executable = try Toolchain.hostExecutable([source], output: directory + "/arithmetic")
         let output = try Toolchain.run(executable, [], standardInput: requests.joined(separator: "\n") + "\n")
         return output.split(separator: "\n").map(String.init)

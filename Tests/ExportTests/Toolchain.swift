@@ -16,10 +16,12 @@ enum Toolchain {
     /// The path of `name` on PATH, or a failure naming the Debian package to install.
     static func require(_ name: String, package: String) throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+        for directory in path.split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
             return "\(directory)/\(name)"
         }
-        throw Failure(description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
+        throw Failure(
+            description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
     }
 
     /// Runs a tool and returns its standard output; a non-zero status is a failure with its standard error.
@@ -51,7 +53,8 @@ enum Toolchain {
         let stdout = String(decoding: outputData, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw Failure(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n"
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n"
                     + String(decoding: errorData, as: UTF8.self) + stdout.prefix(2000))
         }
         return stdout
