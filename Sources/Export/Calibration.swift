@@ -82,7 +82,8 @@ struct RangeCollector {
         guard keepValues, !values.isEmpty else { return TensorRange(min: low, max: high) }
         let sorted = values.sorted()
         let n = Double(sorted.count)
-        func rank(_ q: Double) -> Int { min(max(Int((q / 100 * n).rounded(.up)), 1), sorted.count) - 1 }
+        // ⌈q·n/100⌉, with a little slack so that 99.9% of 4000 is 3996 and not 3997 after rounding errors.
+        func rank(_ q: Double) -> Int { min(max(Int((q * n / 100 - 1e-9).rounded(.up)), 1), sorted.count) - 1 }
         return TensorRange(min: sorted[rank(100 - percentile)], max: sorted[rank(percentile)])
     }
 }
