@@ -20,7 +20,9 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "A checkpoint file (.safetensors), e.g. runs/digits-mlp/checkpoints/latest.")
     var checkpoint: String
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "The directory to write (e.g. RUN/export).")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp("The directory to write (e.g. RUN/export).", valueName: "dir"))
     var output: String
 
     @Option(

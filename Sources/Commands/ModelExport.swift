@@ -89,9 +89,8 @@ struct ExportRequest {
             throw .invalidRequest(
                 what: "--set", problem: "the overrides configure fine-tuning; give --fine-tune-epochs N (N ≥ 1) too")
         }
-        let parent = (outputDirectory as NSString).deletingLastPathComponent
+        let parentPath = ExportPaths.parent(of: outputDirectory)
         var isDirectory: ObjCBool = false
-        let parentPath = parent.isEmpty ? "." : parent
         guard FileManager.default.fileExists(atPath: parentPath, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             throw .invalidRequest(
@@ -287,7 +286,11 @@ enum ModelExport {
                     what: "--calibrate \(source)",
                     problem: "expected train, validation, test or a .npy file of features")
             }
-            features = try NpyFile.read(path: source)
+            do {
+                features = try NpyFile.read(path: source)
+            } catch {
+                throw ExportError.invalidRequest(what: "--calibrate", problem: "\(error)")
+            }
             guard features.columns == data.inputCount else {
                 throw ExportError.invalidRequest(
                     what: "--calibrate \(source)",
@@ -328,7 +331,7 @@ enum ModelExport {
             "checkpoint_step": "\(checkpoint.step)", "checkpoint_dtype": checkpoint.dtype,
             "quantize": "int8", "weights": request.granularity.rawValue, "rounding": request.rounding.rawValue,
             "calibration": request.calibration.contains("/")
-                ? (request.calibration as NSString).lastPathComponent
+                ? URL(fileURLWithPath: request.calibration).lastPathComponent
                 : request.calibration,
             "calibration_samples": "\(calibrationCount)", "percentile": "\(request.percentile)",
             "prefix": request.prefix, "kernel": request.kernel.rawValue,
@@ -353,15 +356,15 @@ enum ModelExport {
         _ request: ExportRequest, _ body: (String) throws -> Result
     ) throws -> (path: String, report: Result) {
         let manager = FileManager.default
-        let target = (request.outputDirectory as NSString).standardizingPath
-        let parent = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
-        let temporary = (parent.isEmpty ? "." : parent) + "/.\(name).partial-\(UUID().uuidString)"
+        let target = request.outputDirectory
+        let parent = ExportPaths.parent(of: target)
+        let name = URL(fileURLWithPath: target).standardizedFileURL.lastPathComponent
+        let temporary = parent + "/.\(name).partial-\(UUID().uuidString)"
         try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
         do {
             let result = try body(temporary)
             if manager.fileExists(atPath: target) {
-                let old = (parent.isEmpty ? "." : parent) + "/.\(name).old-\(UUID().uuidString)"
+                let old = parent + "/.\(name).old-\(UUID().uuidString)"
                 try manager.moveItem(atPath: target, toPath: old)
                 try manager.moveItem(atPath: temporary, toPath: target)
                 try? manager.removeItem(atPath: old)
@@ -373,5 +376,14 @@ enum ModelExport {
             try? manager.removeItem(atPath: temporary)
             throw error
         }
+    }
+}
+
+/// Path arithmetic on the output directory. (`NSString.deletingLastPathComponent` traps on some relative
+/// paths in swift-corelibs-foundation, so URLs do it.)
+enum ExportPaths {
+    /// The directory that holds `path`: `.` for a bare name.
+    static func parent(of path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
     }
 }

@@ -113,7 +113,7 @@ public struct ObjectSizes: Sendable, Equatable, Codable {
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errorData, as: UTF8.self).split(separator: "\n").first.map(String.init)
             throw .toolFailed(
-                tool: (executable as NSString).lastPathComponent,
+                tool: URL(fileURLWithPath: executable).lastPathComponent,
                 message: message ?? "exit status \(process.terminationStatus)")
         }
         return String(decoding: outputData, as: UTF8.self)
