@@ -144,7 +144,7 @@ public struct CEmitter: Sendable {
              * \(summary)
              */
             #include "model.h"
-
+            \(kernel == .folded ? "\n#include <string.h>\n#if defined(__ARM_FEATURE_DSP)\n#include <arm_acle.h>\n#endif\n" : "")
 
             """
         text += requantizeFunction + "\n" + kernelFunction + "\n"
@@ -205,7 +205,20 @@ public struct CEmitter: Sendable {
             offsetParameter = ""
             accumulate = """
                         int32_t acc = bias[o];
-                        for (int32_t d = 0; d < inputs; d++) acc += (int32_t)row[d] * (int32_t)x[d];
+                        int32_t d = 0;
+                #if defined(__ARM_FEATURE_DSP)
+                        /* Cortex-M4/M7/M33 DSP extension: 4 products per 2 SMLAD (dual 16-bit multiply-accumulate),
+                         * the bytes sign-extended in pairs by SXTB16, as CMSIS-NN does. The same integers. */
+                        for (; d + 4 <= inputs; d += 4) {
+                            uint32_t wq, xq;
+                            memcpy(&wq, row + d, 4);
+                            memcpy(&xq, x + d, 4);
+                            acc = __smlad(__sxtb16((int8x4_t)wq), __sxtb16((int8x4_t)xq), acc);
+                            acc = __smlad(__sxtb16((int8x4_t)((wq >> 8) | (wq << 24))),
+                                __sxtb16((int8x4_t)((xq >> 8) | (xq << 24))), acc);
+                        }
+                #endif
+                        for (; d < inputs; d++) acc += (int32_t)row[d] * (int32_t)x[d];
                 """
         case .reference:
             offsetParameter = " int32_t input_offset,"
