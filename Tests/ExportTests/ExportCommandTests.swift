@@ -121,7 +121,7 @@ import Training
         let checkpoint = try CheckpointFile.read(path: try Self.baseline.get().run + "/checkpoints/latest")
         let data = try DataPipeline.prepare(checkpoint.config)
         let (inputs, targets) = data.batch(data.source, rows: data.validationRows, as: Float.self)
-        let parameters = try QuantizationParameters(scale: report.input.scale, zeroPoint: report.input.zeroPoint)
+        let parameters = QuantizationParameters(scale: report.input.scale, zeroPoint: report.input.zeroPoint)
         let samples = (0..<inputs.rows).map { r in inputs.row(r).map { parameters.quantize($0) } }
         try Toolchain.writeSamples(samples, to: directory + "/inputs.bin")
         let text = try MicrocontrollerTests.make(
