@@ -14,6 +14,17 @@ public struct ExportReport: Codable, Sendable, Equatable {
         public var lookupTables: Int
         public var code: Int?
         public var total: Int?
+
+        /// Writes unknown sizes as `null` rather than leaving the keys out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(weights, forKey: .weights)
+            try container.encode(biases, forKey: .biases)
+            try container.encode(multipliers, forKey: .multipliers)
+            try container.encode(lookupTables, forKey: .lookupTables)
+            try container.encode(code, forKey: .code)
+            try container.encode(total, forKey: .total)
+        }
     }
 
     /// RAM bytes: the static arena in `model.c`, the caller's input and output buffers, and their sum.
@@ -40,6 +51,19 @@ public struct ExportReport: Codable, Sendable, Equatable {
         public var lossInt8: Double
         /// The fraction of samples on which the float and int8 models predict the same class.
         public var agreement: Double?
+
+        /// Writes missing accuracies (regression, no pruning) as `null` rather than leaving the keys out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(split, forKey: .split)
+            try container.encode(count, forKey: .count)
+            try container.encode(float, forKey: .float)
+            try container.encode(int8, forKey: .int8)
+            try container.encode(floatBeforePruning, forKey: .floatBeforePruning)
+            try container.encode(lossFloat, forKey: .lossFloat)
+            try container.encode(lossInt8, forKey: .lossInt8)
+            try container.encode(agreement, forKey: .agreement)
+        }
 
         public init(
             split: String, count: Int, float: Double?, int8: Double?, floatBeforePruning: Double?, lossFloat: Double,

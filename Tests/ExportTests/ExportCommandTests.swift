@@ -114,6 +114,30 @@ import Training
         }
     }
 
+    /// A float64 regression model with tanh (tables): accuracies are null, the int8 loss is close to the
+    /// float loss (within 50% of it on this easy curve), and the JSON says null rather than leaving keys out.
+    @Test func regressionModelReportsLosses() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-export-regression")
+        let trained = try BuiltProducts.run(
+            BuiltProducts.partita,
+            [
+                "train", "--set", "run.dir=\(directory)", "--set", "data.name=sin-regression", "--set",
+                "model.hidden=[16,16]", "--set", "model.activation=tanh", "--set", "model.dtype=float64", "--set",
+                "train.epochs=5",
+            ])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let output = try BuiltProducts.run(
+            BuiltProducts.partita,
+            ["export", "\(directory)/digits-mlp/checkpoints/latest", "-o", "\(directory)/export"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let text = try String(contentsOfFile: "\(directory)/export/export.json", encoding: .utf8)
+        #expect(text.contains("\"int8\" : null") && text.contains("\"float_before_pruning\" : null"))
+        let report = try ExportReport.decode(text)
+        #expect(report.accuracy.float == nil && report.accuracy.int8 == nil && report.accuracy.split == "test")
+        #expect(report.flashBytes.lookupTables == 2 * 256)
+        #expect(report.accuracy.lossInt8 < 1.5 * report.accuracy.lossFloat, "\(report.accuracy)")
+    }
+
     /// The digits validation set through the exported model on the Cortex-M4 under QEMU: every output
     /// equals the Swift reference's, so the accuracy measured on the emulated device is export.json's.
     @Test func cortexM4AccuracyIsTheReportedInt8Accuracy() throws {
