@@ -157,5 +157,16 @@ import Training
             output.indices.max { output[$0] < output[$1] || (output[$0] == output[$1] && $0 > $1) } == Int(label)
         }.count
         #expect(Double(correct) / Double(labels.count) == report.accuracy.int8)
+
+        // export.json's flash and RAM are what arm-none-eabi-size says of the model.o that just ran.
+        let sizes = try MicrocontrollerTests.make("size", model: directory, build: directory + "/build")
+        let measured = ObjectSizes(
+            sizeOutput: String(sizes[..<sizes.range(of: "model.elf")!.lowerBound]), prefix: "model")
+        #expect(report.flashBytes.weights == measured.weights)
+        #expect(report.flashBytes.biases == measured.biases)
+        #expect(report.flashBytes.multipliers == measured.multipliers)
+        #expect(report.flashBytes.code == measured.code)
+        #expect(report.flashBytes.total == measured.flash)
+        #expect(report.ramBytes.arena == measured.ram)
     }
 }
