@@ -62,17 +62,19 @@ let package = Package(
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Curvature", "Networks", "Tensors", "Cluster", realModule]),
+        .target(name: "Export", dependencies: ["Networks", "Tensors", realModule]),
         .target(
             name: "Training",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
+                "Export",
             ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
-                "Reports", "Diagnostics",
+                "Reports", "Diagnostics", "Export",
             ]),
 
         // MARK: - Executables
@@ -98,6 +100,10 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["Export", "Networks", "Tensors", "Training", "Datasets", "Cluster", "TestSupport"],
+            exclude: ["Snapshots", "Reference"]),
     ]
 )
 

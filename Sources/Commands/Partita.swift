@@ -12,9 +12,9 @@ public struct Partita: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, GaussNewtonCommand.self, ShowConfig.self,
-            Benchmark.self,
-            ReportCommand.self, Logs.self, Plot.self, Stats.self, GaussianityCommand.self, EdgeOfChaosCommand.self,
+            Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, GaussNewtonCommand.self, ExportCommand.self,
+            ShowConfig.self, Benchmark.self, ReportCommand.self, Logs.self, Plot.self, Stats.self,
+            GaussianityCommand.self, EdgeOfChaosCommand.self,
         ])
 
     public init() {}

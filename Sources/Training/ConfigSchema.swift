@@ -347,5 +347,34 @@ extension ConfigSchema {
                         "Seconds a collective may wait for the other ranks before the job is ended as hung (0: never)."),
             ]),
         diagnosticsSection,
+        Section(
+            name: "export",
+            help: "Gradual magnitude pruning during training (Zhu–Gupta cubic schedule), for `partita export`.",
+            keys: [
+                .init(
+                    section: "export", name: "final_sparsity", type: .number(0...0.999), defaultValue: .number(0),
+                    help: "Fraction of the weights set to zero (and kept there) by `prune_end`; 0 disables pruning."),
+                .init(
+                    section: "export", name: "initial_sparsity", type: .number(0...0.999), defaultValue: .number(0),
+                    help: "Sparsity at `prune_start`; it rises as s_f + (s_i − s_f)(1 − p)³ to `final_sparsity`."),
+                .init(
+                    section: "export", name: "prune_start", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Step (steps completed) of the first mask update."),
+                .init(
+                    section: "export", name: "prune_end", type: .integer(0...Int.max), defaultValue: .integer(0),
+                    help: "Step of the last mask update, after which the masks stay fixed; 0: at 75% of the planned "
+                        + "steps, leaving the last quarter to recover."),
+                .init(
+                    section: "export", name: "prune_every", type: .integer(1...Int.max), defaultValue: .integer(10),
+                    help: "Steps between mask updates."),
+                .init(
+                    section: "export", name: "prune_scope", type: .choice(["layer", "global"]),
+                    defaultValue: .string("layer"),
+                    help: "`layer`: every weight matrix reaches the sparsity; `global`: one magnitude threshold for "
+                        + "all of them."),
+                .init(
+                    section: "export", name: "prune_output_layer", type: .boolean, defaultValue: .boolean(true),
+                    help: "Whether the output layer's weights are pruned too (biases never are)."),
+            ]),
     ])
 }

@@ -1,7 +1,7 @@
 public import Cluster
 public import Datasets
 public import Networks
-import Tensors
+public import Tensors
 
 /// Loss and accuracy of a model on a set of rows, sharded across ranks.
 public enum Evaluation {
@@ -19,6 +19,30 @@ public enum Evaluation {
             let part = Array(mine[start..<min(start + chunk, mine.count)])
             let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
             summary = summary + method.evaluate(inputs: inputs, targets: targets)
+            start += chunk
+        }
+        var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]
+        if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+        return LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
+    }
+}
+
+extension Evaluation {
+    /// The same for a plain network and its loss.
+    public static func evaluate<Scalar: BLASScalar>(
+        model: MLP<Scalar>, loss: Loss, data: PreparedData, dataset: Dataset, rows: [Int],
+        communicator: any Communicator, chunk: Int = 512
+    ) throws -> LossSummary {
+        let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
+        var summary = LossSummary()
+        var pass = ForwardPass<Scalar>()
+        var start = 0
+        while start < mine.count {
+            let part = Array(mine[start..<min(start + chunk, mine.count)])
+            let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
+            model.forward(inputs, into: &pass)
+            var none: Matrix<Scalar>? = nil
+            summary = summary + loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
             start += chunk
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]

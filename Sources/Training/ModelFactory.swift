@@ -1,4 +1,5 @@
 public import Cluster
+import Export
 import Foundation
 public import Networks
 public import Optimizers
@@ -108,7 +109,13 @@ public enum MethodFactory {
         let seed = UInt64(config.integer("run.seed"))
         let loss = try ModelFactory.loss(config, task: data.task)
         let bucketBytes = Int(config.number("train.bucket_mb") * 1_048_576)
-        switch config.string("optimizer.name") {
+        let name = config.string("optimizer.name")
+        if config.number("export.final_sparsity") > 0 && !["sgd", "adam"].contains(name) {
+            throw ConfigError(
+                location: "export.final_sparsity",
+                message: "gradual pruning works with optimizer.name sgd or adam, not \(name)")
+        }
+        switch name {
         case "gauss-newton":
             let model = MLP<Scalar>(
                 ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
@@ -171,9 +178,17 @@ public enum MethodFactory {
             let model = MLP<Scalar>(
                 ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
                 seed: seed)
-            return StandardMethod(
-                model: model, optimizer: try ModelFactory.optimizer(config, as: Scalar.self), loss: loss,
-                bucketBytes: bucketBytes)
+            var optimizer = try ModelFactory.optimizer(config, as: Scalar.self)
+            let planned =
+                config.integer("train.epochs") * max(1, data.trainRows.count / config.integer("data.batch_size"))
+            if let pruning = try PruningOptimizer<Scalar>.schedule(config, plannedSteps: planned) {
+                optimizer = PruningOptimizer(
+                    wrapping: optimizer, schedule: pruning,
+                    scope: PruningScope(rawValue: config.string("export.prune_scope"))!,
+                    layers: PruningOptimizer<Scalar>.prunedLayers(config, layerCount: model.architecture.layerCount),
+                    layout: model.layout)
+            }
+            return StandardMethod(model: model, optimizer: optimizer, loss: loss, bucketBytes: bucketBytes)
         }
     }
 }

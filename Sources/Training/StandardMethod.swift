@@ -43,6 +43,13 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
         return local
     }
 
+    /// With gradual pruning, the zeros of `parameters` stay zero from now on (fine-tuning a pruned model).
+    public func keepZeros(of parameters: ParameterBuffer<Scalar>) {
+        guard var pruning = optimizer as? PruningOptimizer<Scalar> else { return }
+        pruning.keepZeros(of: parameters)
+        optimizer = pruning
+    }
+
     /// Seconds the last step waited for its all-reduce.
     public private(set) var lastCommunicationSeconds = 0.0
 

@@ -2,7 +2,7 @@ public import Cluster
 public import Datasets
 import Foundation
 public import Logging
-import Networks
+public import Networks
 import Optimizers
 import Tensors
 
@@ -97,6 +97,29 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         }
         try method.restore(state)
         step = checkpoint.step
+    }
+
+    /// Starts from given parameters instead of the initialization (fine-tuning a pruned model); zeros in them
+    /// stay zero when the config prunes. Only before the first step.
+    public func start(from parameters: ParameterBuffer<Scalar>) throws {
+        precondition(step == 0, "Trainer.start(from:) after \(step) steps")
+        guard parameters.layout == method.parameters.layout else {
+            throw TrainingError.resumeMismatch("the parameters do not have the layout of the configured model")
+        }
+        var parameters = parameters
+        try communicator.broadcast(&parameters.values, root: 0)
+        method.parameters = parameters
+        (method as? StandardMethod<Scalar>)?.keepZeros(of: parameters)
+    }
+
+    /// The trained network, for methods that train a plain MLP (all but Alrao).
+    public var model: MLP<Scalar>? {
+        switch method {
+        case let standard as StandardMethod<Scalar>: standard.model
+        case let newton as GroupedNewtonMethod<Scalar>: newton.model
+        case let gaussNewton as GaussNewtonMethod<Scalar>: gaussNewton.model
+        default: nil
+        }
     }
 
     /// Runs the remaining steps, evaluating and checkpointing as configured.

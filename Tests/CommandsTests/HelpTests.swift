@@ -8,7 +8,7 @@ import Testing
 @Suite struct HelpTests {
     static let commands: [(String, any ParsableCommand.Type)] = [
         ("partita", Partita.self), ("train", Train.self), ("eval", Evaluate.self), ("launch", Launch.self),
-        ("config", ShowConfig.self),
+        ("config", ShowConfig.self), ("export", ExportCommand.self),
         ("bench", Benchmark.self), ("bench-step", StepBenchmarkCommand.self),
         ("bench-ddp", DataParallelBenchmarkCommand.self),
         ("report", ReportCommand.self), ("logs", Logs.self), ("plot", Plot.self),

@@ -101,4 +101,33 @@ import Training
         }
         #expect(abs(summary.lossSum - expected) < 1e-12 * abs(expected))
     }
+
+    /// For inference and export an Alrao checkpoint is the body plus its most probable copy.
+    @Test func plainModelIsTheBodyWithTheMostProbableCopy() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-alrao-plain")
+        let config = try ConfigLoader.load(
+            path: nil,
+            overrides: [
+                "run.dir=\(directory)", "model.hidden=[16]", "train.max_steps=30", "optimizer.name=alrao",
+                "optimizer.alrao_copies=4",
+            ])
+        let outcome = try TrainingSession.run(
+            config: config, commandLine: [], communicator: SingleProcessCommunicator(), logger: Self.logger,
+            observer: nil)
+        let checkpoint = try CheckpointFile.read(path: outcome.runDirectory! + "/checkpoints/latest")
+        let data = try DataPipeline.prepare(checkpoint.config)
+        let plain: MLP<Float> = try checkpoint.plainModel(data: data)
+        let logWeights = try checkpoint.contents.values("optimizer.vector.switch_log_weights", as: Double.self)
+        let posterior = (0..<4).map { exp(logWeights[$0]) + exp(logWeights[4 + $0]) }
+        let best = posterior.indices.max { posterior[$0] < posterior[$1] }!
+        #expect(
+            plain.parameters["layers.0.weight"]
+                == (try checkpoint.contents.values("model.layers.0.weight", as: Float.self)))
+        #expect(
+            plain.parameters["layers.1.weight"]
+                == (try checkpoint.contents.values("model.copies.\(best).weight", as: Float.self)))
+        #expect(
+            plain.parameters["layers.1.bias"]
+                == (try checkpoint.contents.values("model.copies.\(best).bias", as: Float.self)))
+    }
 }

@@ -77,7 +77,7 @@ import Training
         let error = error { _ = try ConfigLoader.load(path: path) }
         #expect(
             error?.description == "\(path):1: unknown section 'optimiser' (valid sections: run, data, model, "
-                + "optimizer, train, diagnostics); did you mean 'optimizer'?")
+                + "optimizer, train, diagnostics, export); did you mean 'optimizer'?")
     }
 
     @Test func wronglyTypedAndOutOfRangeValues() throws {

@@ -1,0 +1,99 @@
+import Export
+import Foundation
+
+/// What `partita export` was asked to do, checked as a whole before anything is computed or written.
+struct ExportRequest {
+    var checkpointPath: String
+    var outputDirectory: String
+    /// `--prune units=F`: the fraction of each hidden layer's units to remove.
+    var units: Double?
+    /// `--prune sparsity=F`: the fraction of weights to zero.
+    var sparsity: Double?
+    var scope: PruningScope = .layer
+    var fineTuneEpochs = 0
+    /// `--set key=value` for the fine-tuning run (optimizer.*, train.*, export.*).
+    var overrides: [String] = []
+    var granularity: WeightGranularity = .perChannel
+    var rounding: Rounding = .double
+    /// `train`, `validation`, `test`, or a `.npy` file of raw features.
+    var calibration = "train"
+    var calibrationSamples = 1000
+    var percentile = 100.0
+    var prefix = "model"
+    var kernel: CEmitter.Kernel = .folded
+    var force = false
+
+    /// `--prune KIND=FRACTION` arguments into `units` and `sparsity`.
+    mutating func parsePrune(_ arguments: [String]) throws(ExportError) {
+        for argument in arguments {
+            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
+                throw .invalidRequest(
+                    what: "--prune \(argument)", problem: "expected units=FRACTION or sparsity=FRACTION, e.g. units=0.5"
+                )
+            }
+            switch parts[0] {
+            case "units":
+                guard value >= 0 && value < 1 else {
+                    throw .invalidRequest(
+                        what: "--prune \(argument)",
+                        problem: "the fraction of hidden units to remove must be in [0, 1), got \(value)")
+                }
+                units = value
+            case "sparsity":
+                guard value >= 0 && value < 1 else {
+                    throw .invalidRequest(
+                        what: "--prune \(argument)",
+                        problem: "the sparsity (fraction of weights set to zero) must be in [0, 1), got \(value)")
+                }
+                sparsity = value
+            default:
+                throw .invalidRequest(
+                    what: "--prune \(argument)", problem: "unknown kind '\(parts[0])'; use units=F or sparsity=F")
+            }
+        }
+    }
+
+    /// Everything that can be checked without reading the checkpoint.
+    func validate() throws(ExportError) {
+        guard fineTuneEpochs >= 0 else {
+            throw .invalidRequest(what: "--fine-tune-epochs \(fineTuneEpochs)", problem: "must be ≥ 0")
+        }
+        guard calibrationSamples >= 1 else {
+            throw .invalidRequest(what: "--calibration-samples \(calibrationSamples)", problem: "must be ≥ 1")
+        }
+        guard percentile > 50 && percentile <= 100 else {
+            throw .invalidRequest(
+                what: "--percentile \(percentile)", problem: "must be in (50, 100]; 100 calibrates on min/max")
+        }
+        guard CEmitter.isIdentifier(prefix) else {
+            throw .invalidRequest(
+                what: "--prefix \(prefix)",
+                problem: "must be a C identifier: a letter or underscore, then letters, digits or underscores")
+        }
+        for override in overrides {
+            let key = String(override.prefix { $0 != "=" })
+            guard ["optimizer.", "train.", "export."].contains(where: { key.hasPrefix($0) }) else {
+                throw .invalidRequest(
+                    what: "--set \(override)",
+                    problem: "fine-tuning accepts only optimizer.*, train.* and export.* keys")
+            }
+        }
+        if !overrides.isEmpty && fineTuneEpochs == 0 {
+            throw .invalidRequest(
+                what: "--set", problem: "the overrides configure fine-tuning; give --fine-tune-epochs N (N ≥ 1) too")
+        }
+        let parentPath = ExportPaths.parent(of: outputDirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parentPath, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw .invalidRequest(
+                what: "-o \(outputDirectory)", problem: "the parent directory \(parentPath) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: outputDirectory) && !force {
+            throw .invalidRequest(
+                what: "-o \(outputDirectory)",
+                problem: "already exists; choose another directory or pass --force to replace it")
+        }
+    }
+}

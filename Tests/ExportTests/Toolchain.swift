@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+
+/// The real compilers and emulator the export tests run: host gcc, arm-none-eabi-gcc with newlib, and
+/// qemu-system-arm. A missing tool fails the test with what to install (CI installs them with
+/// `deploy/install-deps --test`); nothing is skipped.
+enum Toolchain {
+    /// The repository root.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The path of `name` on PATH, or a failure naming the Debian package to install.
+    static func require(_ name: String, package: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+            return "\(directory)/\(name)"
+        }
+        throw Failure(
+            description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
+    }
+
+    /// Runs a tool and returns its standard output; a non-zero status is a failure with its standard error.
+    /// `standardInput` goes through a file, so any amount of it is fine.
+    @discardableResult
+    static func run(
+        _ executable: String, _ arguments: [String], standardInput: String? = nil, directory: String? = nil
+    ) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let standardInput {
+            let path = BuiltProducts.temporaryDirectory("partita-stdin") + "/stdin"
+            try standardInput.write(toFile: path, atomically: false, encoding: .utf8)
+            process.standardInput = FileHandle(forReadingAtPath: path)
+        }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        nonisolated(unsafe) var errorData = Data()
+        let reader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        let stdout = String(decoding: outputData, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw Failure(
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n"
+                    + String(decoding: errorData, as: UTF8.self) + stdout.prefix(2000))
+        }
+        return stdout
+    }
+
+    /// Compiles C sources with the host gcc (C99, every warning an error) into an executable.
+    static func hostExecutable(_ sources: [String], includes: [String] = [], defines: [String] = [], output: String)
+        throws -> String
+    {
+        let gcc = try require("gcc", package: "gcc")
+        try run(
+            gcc,
+            ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"] + includes.map { "-I" + $0 }
+                + defines.map { "-D" + $0 } + sources + ["-lm", "-o", output])
+        return output
+    }
+
+    /// Writes int8 samples, one after the other, as the runner reads them.
+    static func writeSamples(_ samples: [[Int8]], to path: String) throws {
+        let bytes = samples.flatMap { $0.map { UInt8(bitPattern: $0) } }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The runner's output: one line of int8 values per sample.
+    static func parseOutputs(_ text: String) -> [[Int8]] {
+        text.split(separator: "\n").map { line in line.split(separator: " ").map { Int8($0)! } }
+    }
+}
