@@ -26,18 +26,26 @@ struct Evaluate: ParsableCommand {
         help: ArgumentHelp("Override a data.* key of the checkpoint's config (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(
+        help: "For a variational model: weight samples the predictive distribution averages (default: its config's).")
+    var samples: Int?
+
     @Flag(help: "Print one JSON object per split instead of text.")
     var json = false
 
     @OptionGroup var shared: SharedOptions
+
+    func validate() throws {
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+    }
 
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
             var splits = split.flatMap(\.splits)
             if splits.isEmpty { splits = [.validation, .test] }
             let results = try CheckpointEvaluation.run(
-                checkpointPath: checkpoint, splits: splits, dataOverrides: overrides, communicator: context.communicator
-            )
+                checkpointPath: checkpoint, splits: splits, dataOverrides: overrides, weightSamples: samples,
+                communicator: context.communicator)
             guard context.communicator.isCoordinator else { return }
             for result in results {
                 if json {
@@ -46,10 +54,13 @@ struct Evaluate: ParsableCommand {
                     line.add("step", result.step)
                     line.add("loss", result.loss)
                     if let accuracy = result.accuracy { line.add("accuracy", accuracy) }
+                    if let error = result.calibrationError { line.add("calibration_error", error) }
                     line.add("count", result.count)
                     Console.output(line.description)
                 } else {
-                    Console.output(Train.describe(result))
+                    let calibration =
+                        result.calibrationError.map { String(format: ", calibration error %.4f", $0) } ?? ""
+                    Console.output(Train.describe(result) + calibration)
                 }
             }
         }

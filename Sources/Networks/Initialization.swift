@@ -1,3 +1,4 @@
+import RealModule
 public import Tensors
 
 /// How a dense layer's weights `W (outputs, inputs)` and bias `b (outputs)` are drawn at the start.
@@ -55,5 +56,18 @@ public enum Initialization: Hashable, Sendable {
                 : stream.draw(weightCount) { factor * $0.symmetricWeibull(shape: theta, scale: 1) }
         }
         return (weight, bias)
+    }
+
+    /// The variance of one weight of layer `layer` under this initialization: what the variational prior
+    /// heuristic uses as each layer's prior variance (methods.md §5.3).
+    public func variance(inputs: Int, outputs: Int, layer: Int) -> Double {
+        let fanIn = Double(inputs)
+        switch self {
+        case .gaussian(let sigmaW, _): return sigmaW * sigmaW / fanIn
+        case .he: return 2 / fanIn
+        case .glorot: return 2 / (fanIn + Double(outputs))
+        case .weibull(let theta, let scale): return scale * scale * Double.gamma(1 + 2 / theta) / fanIn
+        case .weibullPaired(let theta): return layer == 0 ? 1 / fanIn : Double.gamma(1 + 2 / theta) / fanIn
+        }
     }
 }

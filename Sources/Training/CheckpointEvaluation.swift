@@ -13,7 +13,8 @@ public enum CheckpointEvaluation {
     /// Evaluates `checkpoint` on `splits` (those that exist). `dataOverrides` are `data.key=value` settings
     /// applied on top of the checkpoint's config, e.g. to point at other files.
     public static func run(
-        checkpointPath: String, splits: [Split], dataOverrides: [String], communicator: any Communicator
+        checkpointPath: String, splits: [Split], dataOverrides: [String], weightSamples: Int? = nil,
+        communicator: any Communicator
     ) throws -> [EvaluationResult] {
         let checkpoint = try CheckpointFile.read(path: checkpointPath)
         var config = checkpoint.config
@@ -21,6 +22,9 @@ public enum CheckpointEvaluation {
             throw ConfigError(location: "--set \(override)", message: "eval only accepts data.* overrides")
         }
         try ConfigLoader.apply(overrides: dataOverrides, to: &config)
+        if let weightSamples {
+            try ConfigLoader.apply(overrides: ["optimizer.vi_eval_samples=\(weightSamples)"], to: &config)
+        }
         let data = try DataPipeline.prepare(config)
         return checkpoint.dtype == Double.dtypeName
             ? try evaluate(Double.self, checkpoint, config, data, splits, communicator)
@@ -49,10 +53,28 @@ public enum CheckpointEvaluation {
             guard !rows.isEmpty else { continue }
             let summary = try Evaluation.evaluate(
                 method: method, data: data, dataset: dataset, rows: rows, communicator: communicator)
-            results.append(
-                EvaluationResult(
-                    step: checkpoint.step, split: split.rawValue, loss: summary.meanLoss,
-                    accuracy: loss.isClassification ? summary.accuracy : nil, count: summary.count))
+            var result = EvaluationResult(
+                step: checkpoint.step, split: split.rawValue, loss: summary.meanLoss,
+                accuracy: loss.isClassification ? summary.accuracy : nil, count: summary.count)
+            if loss.isClassification {
+                var calibration = Calibration()
+                let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
+                var measured = true
+                for start in stride(from: 0, to: mine.count, by: 512) {
+                    let part = Array(mine[start..<min(start + 512, mine.count)])
+                    let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
+                    guard let probabilities = method.predictiveProbabilities(inputs: inputs),
+                        case .classes(let labels) = targets
+                    else {
+                        measured = false
+                        break
+                    }
+                    calibration.add(probabilities: probabilities, labels: labels)
+                }
+                try calibration.allReduce(communicator)
+                if measured { result.calibrationError = calibration.expectedCalibrationError }
+            }
+            results.append(result)
         }
         return results
     }

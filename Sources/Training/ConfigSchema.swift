@@ -185,7 +185,7 @@ extension ConfigSchema {
             keys: [
                 .init(
                     section: "optimizer", name: "name",
-                    type: .choice(["sgd", "adam", "alrao", "grouped-newton", "gauss-newton"]),
+                    type: .choice(["sgd", "adam", "alrao", "grouped-newton", "gauss-newton", "vi"]),
                     defaultValue: .string("sgd"),
                     help: "The optimizer."),
                 .init(
@@ -308,6 +308,26 @@ extension ConfigSchema {
                 .init(
                     section: "optimizer", name: "ggn_adapt_damping", type: .boolean, defaultValue: .boolean(true),
                     help: "Gauss-Newton (general): adapt λ from the ratio of actual to predicted decrease."),
+                .init(
+                    section: "optimizer", name: "vi_prior", type: .choice(["gaussian", "laplace"]),
+                    defaultValue: .string("gaussian"),
+                    help: "Variational inference: the prior of every weight, a product over layers."),
+                .init(
+                    section: "optimizer", name: "vi_prior_variance", type: .number(0...(.infinity)),
+                    defaultValue: .number(0),
+                    help: "Variational inference: the prior's variance (Laplace: 2b²); 0 takes each layer's "
+                        + "initialization variance (the paper's heuristic)."),
+                .init(
+                    section: "optimizer", name: "vi_init_std", type: .number(0...(.infinity)),
+                    defaultValue: .number(0.01), help: "Variational inference: the posterior's initial σ."),
+                .init(
+                    section: "optimizer", name: "vi_eval_samples", type: .integer(1...Int.max),
+                    defaultValue: .integer(10),
+                    help: "Variational inference: weight samples averaged by predictions (evaluation, `eval`)."),
+                .init(
+                    section: "optimizer", name: "vi_optimizer", type: .choice(["adam", "sgd"]),
+                    defaultValue: .string("adam"),
+                    help: "Variational inference: the optimizer of (μ, ρ), at optimizer.lr with its own settings."),
             ]),
         Section(
             name: "train", help: "The training loop.",

@@ -116,6 +116,27 @@ public enum MethodFactory {
                 message: "gradual pruning works with optimizer.name sgd or adam, not \(name)")
         }
         switch name {
+        case "vi":
+            let architecture = ModelFactory.architecture(config, data: data)
+            let initialization = ModelFactory.initialization(config)
+            let model = MLP<Scalar>(architecture, initialization: initialization, seed: seed)
+            var base = config
+            try ConfigLoader.apply(overrides: ["optimizer.name=\(config.string("optimizer.vi_optimizer"))"], to: &base)
+            let fixedVariance = config.number("optimizer.vi_prior_variance")
+            let priors = model.layout.views.map { view -> VariationalPrior in
+                let variance =
+                    fixedVariance > 0
+                    ? fixedVariance
+                    : initialization.variance(
+                        inputs: architecture.sizes[view.layer], outputs: architecture.sizes[view.layer + 1],
+                        layer: view.layer)
+                return config.string("optimizer.vi_prior") == "laplace"
+                    ? .laplace(scale: (variance / 2).squareRoot()) : .gaussian(variance: variance)
+            }
+            return try VariationalMethod(
+                model: model, loss: loss, priors: priors, initialStd: config.number("optimizer.vi_init_std"),
+                trainingSamples: data.trainRows.count, evalSamples: config.integer("optimizer.vi_eval_samples"),
+                seed: seed, optimizer: try ModelFactory.optimizer(base, as: Scalar.self))
         case "gauss-newton":
             let model = MLP<Scalar>(
                 ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),

@@ -1,4 +1,5 @@
 import Cluster
+import Foundation
 public import Networks
 public import Optimizers
 public import Tensors
@@ -57,6 +58,24 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
         model.forward(inputs, into: &pass)
         var none: Matrix<Scalar>? = nil
         return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+    }
+
+    /// Softmax of the outputs, for classifiers.
+    public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? {
+        guard loss.isClassification else { return nil }
+        let output = model.forward(inputs).output
+        var probabilities = Matrix<Double>(rows: output.rows, columns: output.columns)
+        for n in 0..<output.rows {
+            var maxValue = -Double.infinity
+            for o in 0..<output.columns { maxValue = max(maxValue, Double(output[n, o])) }
+            var sum = 0.0
+            for o in 0..<output.columns {
+                probabilities[n, o] = Foundation.exp(Double(output[n, o]) - maxValue)
+                sum += probabilities[n, o]
+            }
+            for o in 0..<output.columns { probabilities[n, o] /= sum }
+        }
+        return probabilities
     }
 
     public var state: OptimizerState<Scalar> { optimizer.state }

@@ -36,12 +36,17 @@ public protocol TrainingMethod<Scalar>: AnyObject {
 
     /// Called on every rank at the end of each epoch with the epoch's global mean training loss.
     func epochEnded(trainingLoss: Double)
+
+    /// The predicted class probabilities `(batch, classes)` of a classifier, for calibration; nil when the
+    /// method does not provide them.
+    func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>?
 }
 
 extension TrainingMethod {
     public func logRecords(step: Int) -> [JSONLine] { [] }
     public var lastCommunicationSeconds: Double { 0 }
     public func epochEnded(trainingLoss: Double) {}
+    public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? { nil }
 }
 
 /// What a method needs to know about the step it is taking.

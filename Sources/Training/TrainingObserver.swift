@@ -28,6 +28,8 @@ public struct EvaluationResult: Sendable {
     /// Nil for regression.
     public let accuracy: Double?
     public let count: Int
+    /// The expected calibration error, when it was measured (`partita eval`).
+    public var calibrationError: Double? = nil
 }
 
 /// What a finished run reports.

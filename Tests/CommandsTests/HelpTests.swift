@@ -13,6 +13,9 @@ import Testing
         ("bench-ddp", DataParallelBenchmarkCommand.self),
         ("report", ReportCommand.self), ("logs", Logs.self), ("plot", Plot.self),
         ("stats", Stats.self), ("gaussianity", GaussianityCommand.self), ("eoc", EdgeOfChaosCommand.self),
+        ("gauss-newton", GaussNewtonCommand.self), ("vi-check", VICheckCommand.self),
+        ("curvature", CurvatureCommand.self),
+        ("bench-curvature", CurvatureBenchmarkCommand.self),
     ]
 
     @Test(arguments: commands.map(\.0))

@@ -156,6 +156,27 @@ import Training
         #expect(Tolerance.relativeError(two.values, one.values) < 1e-10)
     }
 
+    /// Variational inference across ranks: every rank samples the same weights (the noise stream depends on
+    /// the seed and the step only) and the KL term is added once, after the all-reduce, so 2 ranks equal 1 rank
+    /// with twice the batch: the means and ρ after 10 steps within 1e-10 relative in Double.
+    @Test func variationalOnTwoRanksEqualsOneRank() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-vi")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=64", "train.max_steps=10", "optimizer.name=vi",
+            "optimizer.lr=0.003", "optimizer.vi_eval_samples=2",
+        ]
+        var results = [[Double]]()
+        for ranks in [1, 2] {
+            let run = try Self.train(ranks: ranks, directory, settings, name: "vi-\(ranks)")
+            let checkpoint = try CheckpointFile.read(path: run + "/checkpoints/latest")
+            results.append(
+                try checkpoint.contents.names.filter { $0.hasPrefix("model.") }
+                    .flatMap { try checkpoint.contents.values($0, as: Double.self) })
+        }
+        #expect(results[0].count == 2 * (64 * 32 + 32 + 32 * 10 + 10))  // μ and ρ
+        #expect(Tolerance.relativeError(results[1], results[0]) < 1e-10)
+    }
+
     /// The default digits run keeps its accuracy on 4 (oversubscribed) ranks.
     @Test func digitsAccuracyOnFourRanks() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp-acc")

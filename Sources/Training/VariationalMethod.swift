@@ -1,0 +1,193 @@
+public import Cluster
+import Foundation
+public import Networks
+public import Optimizers
+public import Tensors
+
+/// Mean-field Gaussian variational inference, "Bayes by backprop" (Blundell et al. 2015), with the priors of
+/// methods.md §5: every weight and bias θ_p has a posterior N(μ_p, σ_p²) with σ = softplus(ρ), and training
+/// minimizes the negative ELBO per sample,
+///
+///     L(μ, ρ) = E_ε[ (1/B)·Σ_{batch} ℓ(f(x; μ + σ⊙ε), y) ] + KL(q ‖ α)/n,
+///
+/// with n the number of training samples and one weight sample ε ~ N(0, I) per step (the reparameterization
+/// trick): ∂/∂μ = g + ∂KL/∂μ/n and ∂/∂ρ = (g⊙ε + ∂KL/∂σ/n)⊙sigmoid(ρ), g the gradient at the sampled weights.
+///
+/// Across ranks: ε comes from `(seed, StreamKey.variationalNoise, step)`, the same on every rank, so the
+/// ranks sample the same weights and their data gradients add up to the global batch's; the KL term is added
+/// after the all-reduce, counted once. Predictions average the predictive distribution over `evalSamples`
+/// weight samples (a fixed sequence, so evaluations are reproducible).
+public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
+    public let architecture: MLPArchitecture
+    public let loss: Loss
+    /// μ in the network's own views, then ρ in views named `rho.<view>`.
+    public var parameters: ParameterBuffer<Scalar>
+    public let priors: [VariationalPrior]  // one per model view
+    public let trainingSamples: Int
+    public let evalSamples: Int
+    public let seed: UInt64
+    private var optimizer: any Optimizer<Scalar>
+    private let modelLayout: ParameterLayout
+    private var pass = ForwardPass<Scalar>()
+    private var window = (loss: 0.0, kl: 0.0, steps: 0)
+
+    public init(
+        model: MLP<Scalar>, loss: Loss, priors: [VariationalPrior], initialStd: Double, trainingSamples: Int,
+        evalSamples: Int, seed: UInt64, optimizer: any Optimizer<Scalar>
+    ) throws {
+        guard initialStd > 0 else { throw ConfigError(location: "optimizer.vi_init_std", message: "must be positive") }
+        precondition(priors.count == model.layout.views.count, "VariationalMethod: one prior per tensor")
+        architecture = model.architecture
+        self.loss = loss
+        self.priors = priors
+        self.trainingSamples = trainingSamples
+        self.evalSamples = max(1, evalSamples)
+        self.seed = seed
+        self.optimizer = optimizer
+        modelLayout = model.layout
+        let layers = model.architecture.layerCount
+        var tensors = modelLayout.views.map { (name: $0.name, layer: $0.layer, role: $0.role, shape: $0.shape) }
+        for view in modelLayout.views {
+            tensors.append(("rho." + view.name, layers + view.layer, view.role, view.shape))
+        }
+        parameters = ParameterBuffer(layout: ParameterLayout(tensors))
+        // ρ = softplus⁻¹(σ₀) = ln(e^{σ₀} − 1).
+        let rho = Scalar(Foundation.log(Foundation.expm1(initialStd)))
+        for i in 0..<modelLayout.count {
+            parameters.values[i] = model.parameters.values[i]
+            parameters.values[modelLayout.count + i] = rho
+        }
+    }
+
+    public var name: String { "vi" }
+    public private(set) var lastCommunicationSeconds = 0.0
+
+    var count: Int { modelLayout.count }
+
+    static func softplus(_ x: Double) -> Double { max(x, 0) + Foundation.log1p(Foundation.exp(-abs(x))) }
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
+
+    /// A weight sample `μ + σ⊙ε` and the ε used, from `(seed, variationalNoise, index)`.
+    func sample(index: Int) -> (model: MLP<Scalar>, epsilon: [Double]) {
+        var stream = RandomStream(seed: seed, key: .variationalNoise.with(index: index))
+        let epsilon = (0..<count).map { _ in stream.normal() }
+        var theta = ParameterBuffer<Scalar>(layout: modelLayout)
+        for i in 0..<count {
+            let sigma = Self.softplus(Double(parameters.values[count + i]))
+            theta.values[i] = Scalar(Double(parameters.values[i]) + sigma * epsilon[i])
+        }
+        return (MLP(architecture, parameters: theta), epsilon)
+    }
+
+    /// KL(q ‖ α) summed over all weights, and its gradient in (μ, σ).
+    func kl() -> (value: Double, mean: [Double], std: [Double]) {
+        var value = 0.0
+        var dMean = [Double](repeating: 0, count: count)
+        var dStd = dMean
+        for (v, view) in modelLayout.views.enumerated() {
+            for i in view.range {
+                let mu = Double(parameters.values[i])
+                let sigma = Self.softplus(Double(parameters.values[count + i]))
+                value += priors[v].kl(mean: mu, std: sigma)
+                (dMean[i], dStd[i]) = priors[v].klGradient(mean: mu, std: sigma)
+            }
+        }
+        return (value, dMean, dStd)
+    }
+
+    public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
+        let (model, epsilon) = sample(index: context.step)
+        model.forward(inputs, into: &pass)
+        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: architecture.outputs)
+        let local = loss.evaluate(
+            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
+        try context.checkLocalLoss(local)
+        var g = ParameterBuffer<Scalar>(layout: modelLayout)
+        model.backward(pass, dOutput: dOutput!, into: &g)
+        let started = DispatchTime.now().uptimeNanoseconds
+        if context.communicator.size > 1 { try context.communicator.allReduce(&g.values, .sum) }
+        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+
+        let divergence = kl()
+        let n = Double(trainingSamples)
+        var gradient = ParameterBuffer<Scalar>(layout: parameters.layout)
+        for i in 0..<count {
+            let data = Double(g.values[i])
+            let slope = Self.sigmoid(Double(parameters.values[count + i]))
+            gradient.values[i] = Scalar(data + divergence.mean[i] / n)
+            gradient.values[count + i] = Scalar((data * epsilon[i] + divergence.std[i] / n) * slope)
+        }
+        optimizer.learningRate = context.learningRate
+        optimizer.step(parameters: &parameters, gradient: gradient)
+        window.kl += divergence.value / n
+        window.steps += 1
+        return local
+    }
+
+    public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        let probabilities = averagedPrediction(inputs: inputs)
+        var summary = LossSummary(count: inputs.rows)
+        switch targets {
+        case .classes(let labels):
+            for n in 0..<inputs.rows {
+                let label = Int(labels[n])
+                summary.lossSum -= Foundation.log(max(probabilities[n, label], 1e-300))
+                let predicted = (0..<probabilities.columns).max { probabilities[n, $0] < probabilities[n, $1] } ?? 0
+                if predicted == label { summary.correct += 1 }
+            }
+        case .values:
+            // The loss of the averaged prediction.
+            var none: Matrix<Double>? = nil
+            let converted: LossTargets<Double> =
+                if case .values(let y) = targets {
+                    .values(Matrix(rows: y.rows, columns: y.columns, storage: y.storage.map(Double.init)))
+                } else { .classes([]) }
+            summary = loss.evaluate(outputs: probabilities, targets: converted, scale: 1, gradient: &none)
+        }
+        return summary
+    }
+
+    /// The predictive distribution averaged over `evalSamples` weight samples: class probabilities for
+    /// classification, the mean output for regression, `(batch, outputs)`.
+    public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? {
+        averagedPrediction(inputs: inputs)
+    }
+
+    func averagedPrediction(inputs: Matrix<Scalar>) -> Matrix<Double> {
+        var average = Matrix<Double>(rows: inputs.rows, columns: architecture.outputs)
+        for k in 0..<evalSamples {
+            let (model, _) = sample(index: Int(Int32.max) - k)
+            let output = model.forward(inputs).output
+            for n in 0..<inputs.rows {
+                if loss.isClassification {
+                    var maxValue = -Double.infinity
+                    for o in 0..<output.columns { maxValue = max(maxValue, Double(output[n, o])) }
+                    let exps = (0..<output.columns).map { Foundation.exp(Double(output[n, $0]) - maxValue) }
+                    let sum = exps.reduce(0, +)
+                    for o in 0..<output.columns { average[n, o] += exps[o] / sum / Double(evalSamples) }
+                } else {
+                    for o in 0..<output.columns { average[n, o] += Double(output[n, o]) / Double(evalSamples) }
+                }
+            }
+        }
+        return average
+    }
+
+    /// The KL term per sample and the mean σ, at logging steps (the trainer logs the data term).
+    public func logRecords(step: Int) -> [JSONLine] {
+        var line = JSONLine()
+        line.add("step", step)
+        line.add("split", "vi")
+        line.add("kl_per_sample", window.kl / Double(max(window.steps, 1)))
+        let sigmas = (0..<count).map { Self.softplus(Double(parameters.values[count + $0])) }
+        line.add("mean_sigma", sigmas.reduce(0, +) / Double(max(count, 1)))
+        window = (0, 0, 0)
+        return [line]
+    }
+
+    public var state: OptimizerState<Scalar> { optimizer.state }
+
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        try optimizer.restore(state)
+    }
+}
