@@ -55,11 +55,15 @@ struct Evaluate: ParsableCommand {
                     line.add("loss", result.loss)
                     if let accuracy = result.accuracy { line.add("accuracy", accuracy) }
                     if let error = result.calibrationError { line.add("calibration_error", error) }
+                    if let confidence = result.meanConfidence { line.add("mean_confidence", confidence) }
                     line.add("count", result.count)
                     Console.output(line.description)
                 } else {
-                    let calibration =
-                        result.calibrationError.map { String(format: ", calibration error %.4f", $0) } ?? ""
+                    var calibration = ""
+                    if let error = result.calibrationError, let confidence = result.meanConfidence {
+                        calibration = String(
+                            format: ", calibration error %.4f (mean confidence %.2f%%)", error, 100 * confidence)
+                    }
                     Console.output(Train.describe(result) + calibration)
                 }
             }

@@ -30,6 +30,13 @@ public struct Calibration: Sendable {
         if communicator.size > 1 { try communicator.allReduce(&bins, .sum) }
     }
 
+    /// The mean of the confidences: compared with the accuracy it tells over- from underconfidence.
+    public var meanConfidence: Double {
+        let total = stride(from: 0, to: bins.count, by: 3).reduce(0.0) { $0 + bins[$1] }
+        let confidence = stride(from: 1, to: bins.count, by: 3).reduce(0.0) { $0 + bins[$1] }
+        return total > 0 ? confidence / total : .nan
+    }
+
     public var expectedCalibrationError: Double {
         let total = stride(from: 0, to: bins.count, by: 3).reduce(0.0) { $0 + bins[$1] }
         guard total > 0 else { return .nan }

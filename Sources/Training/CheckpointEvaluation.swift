@@ -72,7 +72,10 @@ public enum CheckpointEvaluation {
                     calibration.add(probabilities: probabilities, labels: labels)
                 }
                 try calibration.allReduce(communicator)
-                if measured { result.calibrationError = calibration.expectedCalibrationError }
+                if measured {
+                    result.calibrationError = calibration.expectedCalibrationError
+                    result.meanConfidence = calibration.meanConfidence
+                }
             }
             results.append(result)
         }

@@ -309,9 +309,10 @@ extension ConfigSchema {
                     section: "optimizer", name: "ggn_adapt_damping", type: .boolean, defaultValue: .boolean(true),
                     help: "Gauss-Newton (general): adapt λ from the ratio of actual to predicted decrease."),
                 .init(
-                    section: "optimizer", name: "vi_prior", type: .choice(["gaussian", "laplace"]),
+                    section: "optimizer", name: "vi_prior", type: .choice(["gaussian", "laplace", "means-decay"]),
                     defaultValue: .string("gaussian"),
-                    help: "Variational inference: the prior of every weight, a product over layers."),
+                    help: "Variational inference: the prior of every weight, a product over layers. `means-decay` "
+                        + "is not a prior: the penalty μ²/(2s²) in place of the KL, for comparison (methods.md §5.3)."),
                 .init(
                     section: "optimizer", name: "vi_prior_variance", type: .number(0...(.infinity)),
                     defaultValue: .number(0),

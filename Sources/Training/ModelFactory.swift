@@ -130,8 +130,11 @@ public enum MethodFactory {
                     : initialization.variance(
                         inputs: architecture.sizes[view.layer], outputs: architecture.sizes[view.layer + 1],
                         layer: view.layer)
-                return config.string("optimizer.vi_prior") == "laplace"
-                    ? .laplace(scale: (variance / 2).squareRoot()) : .gaussian(variance: variance)
+                switch config.string("optimizer.vi_prior") {
+                case "laplace": return .laplace(scale: (variance / 2).squareRoot())
+                case "means-decay": return .meansOnlyDecay(variance: variance)
+                default: return .gaussian(variance: variance)
+                }
             }
             return try VariationalMethod(
                 model: model, loss: loss, priors: priors, initialStd: config.number("optimizer.vi_init_std"),

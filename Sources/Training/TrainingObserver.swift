@@ -30,6 +30,9 @@ public struct EvaluationResult: Sendable {
     public let count: Int
     /// The expected calibration error, when it was measured (`partita eval`).
     public var calibrationError: Double? = nil
+    /// The mean confidence (largest predicted probability), measured with the calibration error: above the
+    /// accuracy the model is overconfident, below it underconfident.
+    public var meanConfidence: Double? = nil
 }
 
 /// What a finished run reports.

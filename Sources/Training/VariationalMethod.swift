@@ -10,6 +10,8 @@ public import Tensors
 ///
 ///     L(μ, ρ) = E_ε[ (1/B)·Σ_{batch} ℓ(f(x; μ + σ⊙ε), y) ] + KL(q ‖ α)/n,
 ///
+/// (for `VariationalPrior.meansOnlyDecay`, its penalty in place of the KL),
+///
 /// with n the number of training samples and one weight sample ε ~ N(0, I) per step (the reparameterization
 /// trick): ∂/∂μ = g + ∂KL/∂μ/n and ∂/∂ρ = (g⊙ε + ∂KL/∂σ/n)⊙sigmoid(ρ), g the gradient at the sampled weights.
 ///
@@ -29,7 +31,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     private var optimizer: any Optimizer<Scalar>
     private let modelLayout: ParameterLayout
     private var pass = ForwardPass<Scalar>()
-    private var window = (loss: 0.0, kl: 0.0, steps: 0)
+    private var window = (kl: 0.0, penalty: 0.0, steps: 0)
 
     public init(
         model: MLP<Scalar>, loss: Loss, priors: [VariationalPrior], initialStd: Double, trainingSamples: Int,
@@ -79,20 +81,23 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         return (MLP(architecture, parameters: theta), epsilon)
     }
 
-    /// KL(q ‖ α) summed over all weights, and its gradient in (μ, σ).
-    func kl() -> (value: Double, mean: [Double], std: [Double]) {
+    /// The regularizer summed over all weights (KL(q ‖ α) for a prior) and its gradient in (μ, σ), with the
+    /// KL to the priors' completions (equal to the regularizer except for means-only decay).
+    func regularizer() -> (value: Double, kl: Double, mean: [Double], std: [Double]) {
         var value = 0.0
+        var divergence = 0.0
         var dMean = [Double](repeating: 0, count: count)
         var dStd = dMean
         for (v, view) in modelLayout.views.enumerated() {
             for i in view.range {
                 let mu = Double(parameters.values[i])
                 let sigma = Self.softplus(Double(parameters.values[count + i]))
-                value += priors[v].kl(mean: mu, std: sigma)
-                (dMean[i], dStd[i]) = priors[v].klGradient(mean: mu, std: sigma)
+                value += priors[v].penalty(mean: mu, std: sigma)
+                divergence += priors[v].completion.kl(mean: mu, std: sigma)
+                (dMean[i], dStd[i]) = priors[v].penaltyGradient(mean: mu, std: sigma)
             }
         }
-        return (value, dMean, dStd)
+        return (value, divergence, dMean, dStd)
     }
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
@@ -108,7 +113,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         if context.communicator.size > 1 { try context.communicator.allReduce(&g.values, .sum) }
         lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-        let divergence = kl()
+        let divergence = regularizer()
         let n = Double(trainingSamples)
         var gradient = ParameterBuffer<Scalar>(layout: parameters.layout)
         for i in 0..<count {
@@ -119,7 +124,8 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         }
         optimizer.learningRate = context.learningRate
         optimizer.step(parameters: &parameters, gradient: gradient)
-        window.kl += divergence.value / n
+        window.kl += divergence.kl / n
+        window.penalty += divergence.value / n
         window.steps += 1
         return local
     }
@@ -179,6 +185,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         line.add("step", step)
         line.add("split", "vi")
         line.add("kl_per_sample", window.kl / Double(max(window.steps, 1)))
+        line.add("penalty_per_sample", window.penalty / Double(max(window.steps, 1)))
         let sigmas = (0..<count).map { Self.softplus(Double(parameters.values[count + $0])) }
         line.add("mean_sigma", sigmas.reduce(0, +) / Double(max(count, 1)))
         window = (0, 0, 0)

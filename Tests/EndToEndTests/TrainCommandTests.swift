@@ -46,4 +46,41 @@ import Testing
         #expect(result["loss"] as? Double == record["loss"] as? Double)
         #expect(result["accuracy"] as? Double == record["accuracy"] as? Double)
     }
+
+    /// A variational run: `partita eval --samples K` rebuilds the posterior from the checkpoint and averages the
+    /// same K weight samples as the trainer's evaluation, so it reproduces the logged validation loss (1e-12
+    /// relative, Double); with another K the predictive distribution, hence the loss, changes.
+    @Test func evalAveragesTheVariationalPredictive() throws {
+        let directory = BuiltProducts.temporaryDirectory()
+        let train = try BuiltProducts.run(
+            BuiltProducts.partita,
+            [
+                "train", "--set", "run.dir=\(directory)", "--set", "train.epochs=3", "--set", "model.dtype=float64",
+                "--set", "optimizer.name=vi", "--set", "optimizer.lr=0.003", "--set", "optimizer.vi_eval_samples=3",
+            ])
+        #expect(train.status == 0, "stderr: \(train.stderr)")
+        func evaluate(samples: Int) throws -> [String: Any] {
+            let eval = try BuiltProducts.run(
+                BuiltProducts.partita,
+                [
+                    "eval", "\(directory)/digits-mlp/checkpoints/latest", "--split", "validation", "--json",
+                    "--samples", "\(samples)",
+                ])
+            #expect(eval.status == 0, "stderr: \(eval.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        }
+        let logged = try String(contentsOfFile: "\(directory)/digits-mlp/metrics.jsonl", encoding: .utf8)
+            .split(separator: "\n").last { $0.contains("\"split\":\"validation\"") }
+        let line = try #require(logged)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let three = try evaluate(samples: 3)
+        let loss = try #require(three["loss"] as? Double)
+        let loggedLoss = try #require(record["loss"] as? Double)
+        #expect(abs(loss - loggedLoss) <= 1e-12 * loggedLoss)
+        #expect(three["accuracy"] as? Double == record["accuracy"] as? Double)
+        let calibration = try #require(three["calibration_error"] as? Double)
+        #expect(calibration >= 0 && calibration <= 1)
+        let one = try #require(try evaluate(samples: 1)["loss"] as? Double)
+        #expect(one != loss)
+    }
 }

@@ -45,6 +45,24 @@ import Testing
         }
     }
 
+    /// Means-only weight decay: the penalty's gradient against central differences (it has no σ term), and the
+    /// gap to its completion's KL is the missing `σ²/(2s²) − ln σ` up to the constant `ln s − ½`.
+    @Test func meansOnlyDecayAgainstItsCompletion() {
+        let s2 = 0.4
+        let decay = VariationalPrior.meansOnlyDecay(variance: s2)
+        #expect(decay.completion == .gaussian(variance: s2))
+        for (mu, sigma) in [(0.4, 0.3), (-1.1, 0.8), (0.0, 1.2)] {
+            let (dMu, dSigma) = decay.penaltyGradient(mean: mu, std: sigma)
+            let h = 1e-6
+            let numericMu =
+                (decay.penalty(mean: mu + h, std: sigma) - decay.penalty(mean: mu - h, std: sigma)) / (2 * h)
+            #expect(abs(dMu - numericMu) < 1e-8 && dSigma == 0)
+            let gap = decay.completion.kl(mean: mu, std: sigma) - decay.penalty(mean: mu, std: sigma)
+            let expected = sigma * sigma / (2 * s2) - log(sigma) + 0.5 * log(s2) - 0.5
+            #expect(abs(gap - expected) < 1e-12)
+        }
+    }
+
     /// The verdicts of methods.md §5.3's table.
     @Test func compatibilityVerdicts() {
         let verdicts = Dictionary(
