@@ -312,7 +312,8 @@ extension ConfigSchema {
                     section: "optimizer", name: "vi_prior", type: .choice(["gaussian", "laplace", "means-decay"]),
                     defaultValue: .string("gaussian"),
                     help: "Variational inference: the prior of every weight, a product over layers. `means-decay` "
-                        + "is not a prior: the penalty μ²/(2s²) in place of the KL, for comparison (docs/methods/variational.md)."),
+                        + "is not a prior: the penalty μ²/(2s²) in place of the KL, for comparison (docs/methods/variational.md)."
+                ),
                 .init(
                     section: "optimizer", name: "vi_prior_variance", type: .number(0...(.infinity)),
                     defaultValue: .number(0),
