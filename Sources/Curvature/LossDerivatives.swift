@@ -57,13 +57,4 @@ extension Loss {
             return 0
         }
     }
-
-    static func softmax<Scalar: BLASScalar>(_ f: Matrix<Scalar>, row n: Int) -> [Double] {
-        var maxValue = -Double.infinity
-        for i in 0..<f.columns { maxValue = max(maxValue, Double(f[n, i])) }
-        var exps = (0..<f.columns).map { Double.exp(Double(f[n, $0]) - maxValue) }
-        let sum = exps.reduce(0, +)
-        for i in exps.indices { exps[i] /= sum }
-        return exps
-    }
 }

@@ -80,6 +80,16 @@ public enum Loss: Hashable, Sendable {
         return summary
     }
 
+    /// softmax of row n of `f`, in Double: `exp(f_i − max f) / Σ_j exp(f_j − max f)`.
+    public static func softmax<Scalar: BLASScalar>(_ f: Matrix<Scalar>, row n: Int) -> [Double] {
+        var maxValue = -Double.infinity
+        for i in 0..<f.columns { maxValue = max(maxValue, Double(f[n, i])) }
+        var exps = (0..<f.columns).map { Double.exp(Double(f[n, $0]) - maxValue) }
+        let sum = exps.reduce(0, +)
+        for i in exps.indices { exps[i] /= sum }
+        return exps
+    }
+
     /// As `evaluate(outputs:targets:scale:dOutputs:)`, writing the gradient into `gradient` when it is
     /// non-nil (it must then have the shape of `outputs`).
     public func evaluate<Scalar: BLASScalar>(

@@ -224,14 +224,10 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
     func predictedClass(_ copyOutputs: [Matrix<Scalar>], row n: Int, _ logPosterior: [Double]) -> Int {
         var probabilities = [Double](repeating: 0, count: outputs)
         for (k, f) in copyOutputs.enumerated() where logPosterior[k] > -.infinity {
-            var maxValue = -Double.infinity
-            for o in 0..<outputs { maxValue = max(maxValue, Double(f[n, o])) }
-            var sum = 0.0
-            for o in 0..<outputs { sum += Foundation.exp(Double(f[n, o]) - maxValue) }
-            guard sum.isFinite, sum > 0 else { continue }
-            for o in 0..<outputs {
-                probabilities[o] += Foundation.exp(logPosterior[k] + Double(f[n, o]) - maxValue) / sum
-            }
+            let p = Loss.softmax(f, row: n)
+            guard p.allSatisfy(\.isFinite) else { continue }  // a diverged copy
+            let weight = Foundation.exp(logPosterior[k])
+            for o in 0..<outputs { probabilities[o] += weight * p[o] }
         }
         return probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
     }
@@ -243,14 +239,8 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
     ) {
         switch targets {
         case .classes(let labels):
-            var maxValue = -Double.infinity
-            for o in 0..<outputs { maxValue = max(maxValue, Double(f[n, o])) }
-            var sum = 0.0
-            for o in 0..<outputs { sum += Foundation.exp(Double(f[n, o]) - maxValue) }
-            for o in 0..<outputs {
-                let p = Foundation.exp(Double(f[n, o]) - maxValue) / sum
-                d[n, o] = Scalar(weight * (p - (o == Int(labels[n]) ? 1 : 0)))
-            }
+            let p = Loss.softmax(f, row: n)
+            for o in 0..<outputs { d[n, o] = Scalar(weight * (p[o] - (o == Int(labels[n]) ? 1 : 0))) }
         case .values(let y):
             for o in 0..<outputs { d[n, o] = Scalar(weight * (Double(f[n, o]) - Double(y[n, o])) / variance) }
         }

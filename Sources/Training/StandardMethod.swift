@@ -66,14 +66,7 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
         let output = model.forward(inputs).output
         var probabilities = Matrix<Double>(rows: output.rows, columns: output.columns)
         for n in 0..<output.rows {
-            var maxValue = -Double.infinity
-            for o in 0..<output.columns { maxValue = max(maxValue, Double(output[n, o])) }
-            var sum = 0.0
-            for o in 0..<output.columns {
-                probabilities[n, o] = Foundation.exp(Double(output[n, o]) - maxValue)
-                sum += probabilities[n, o]
-            }
-            for o in 0..<output.columns { probabilities[n, o] /= sum }
+            for (o, p) in Loss.softmax(output, row: n).enumerated() { probabilities[n, o] = p }
         }
         return probabilities
     }

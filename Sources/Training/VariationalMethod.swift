@@ -141,14 +141,11 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
                 let predicted = (0..<probabilities.columns).max { probabilities[n, $0] < probabilities[n, $1] } ?? 0
                 if predicted == label { summary.correct += 1 }
             }
-        case .values:
+        case .values(let y):
             // The loss of the averaged prediction.
             var none: Matrix<Double>? = nil
-            let converted: LossTargets<Double> =
-                if case .values(let y) = targets {
-                    .values(Matrix(rows: y.rows, columns: y.columns, storage: y.storage.map(Double.init)))
-                } else { .classes([]) }
-            summary = loss.evaluate(outputs: probabilities, targets: converted, scale: 1, gradient: &none)
+            let values = Matrix(rows: y.rows, columns: y.columns, storage: y.storage.map(Double.init))
+            summary = loss.evaluate(outputs: probabilities, targets: .values(values), scale: 1, gradient: &none)
         }
         return summary
     }
@@ -166,11 +163,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
             let output = model.forward(inputs).output
             for n in 0..<inputs.rows {
                 if loss.isClassification {
-                    var maxValue = -Double.infinity
-                    for o in 0..<output.columns { maxValue = max(maxValue, Double(output[n, o])) }
-                    let exps = (0..<output.columns).map { Foundation.exp(Double(output[n, $0]) - maxValue) }
-                    let sum = exps.reduce(0, +)
-                    for o in 0..<output.columns { average[n, o] += exps[o] / sum / Double(evalSamples) }
+                    for (o, p) in Loss.softmax(output, row: n).enumerated() { average[n, o] += p / Double(evalSamples) }
                 } else {
                     for o in 0..<output.columns { average[n, o] += Double(output[n, o]) / Double(evalSamples) }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Temporary files and external reference tools (numpy, `/bin/gzip`) for the Datasets tests.
@@ -30,24 +31,7 @@ enum Fixtures {
     /// Runs `executable` with `arguments`; returns its standard output and fails the test on a non-zero exit.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: outputData, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(
-                "\(executable) \(arguments.prefix(1)) exited with \(process.terminationStatus): "
-                    + String(decoding: errorData, as: UTF8.self))
-        }
-        return text
+        try BuiltProducts.output(executable, arguments)
     }
 
     /// Runs a Python 3 script (numpy available) with `arguments` as `sys.argv[1:]`; returns its output.

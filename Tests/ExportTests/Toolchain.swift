@@ -24,40 +24,12 @@ enum Toolchain {
             description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
     }
 
-    /// Runs a tool and returns its standard output; a non-zero status is a failure with its standard error.
-    /// `standardInput` goes through a file, so any amount of it is fine.
+    /// Runs a tool; its standard output, or a failure with its standard error.
     @discardableResult
     static func run(
         _ executable: String, _ arguments: [String], standardInput: String? = nil, directory: String? = nil
     ) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let standardInput {
-            let path = BuiltProducts.temporaryDirectory("partita-stdin") + "/stdin"
-            try standardInput.write(toFile: path, atomically: false, encoding: .utf8)
-            process.standardInput = FileHandle(forReadingAtPath: path)
-        }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        nonisolated(unsafe) var errorData = Data()
-        let reader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        let stdout = String(decoding: outputData, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description:
-                    "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n"
-                    + String(decoding: errorData, as: UTF8.self) + stdout.prefix(2000))
-        }
-        return stdout
+        try BuiltProducts.output(executable, arguments, directory: directory, standardInput: standardInput)
     }
 
     /// Compiles C sources with the host gcc (C99, every warning an error) into an executable.

@@ -27,7 +27,8 @@ public enum BuiltProducts {
     }
 
     /// Runs `executable` with `arguments` and waits, capturing both output streams. `environment` entries
-    /// are added to the current environment.
+    /// are added to the current environment. `standardInput` goes through a file, so any amount of it is fine
+    /// (a pipe written before the process starts blocks at 64 KB).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
         standardInput: String? = nil
@@ -42,10 +43,9 @@ public enum BuiltProducts {
         process.standardOutput = out
         process.standardError = err
         if let standardInput {
-            let input = Pipe()
-            process.standardInput = input
-            input.fileHandleForWriting.write(Data(standardInput.utf8))
-            try? input.fileHandleForWriting.close()
+            let path = temporaryDirectory("partita-stdin") + "/stdin"
+            try standardInput.write(toFile: path, atomically: false, encoding: .utf8)
+            process.standardInput = FileHandle(forReadingAtPath: path)
         }
         let start = Date()
         try process.run()
@@ -59,6 +59,27 @@ public enum BuiltProducts {
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+    }
+
+    /// A process that exited non-zero, with the command line and what it wrote.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Runs `executable` like `run` and returns its standard output; a non-zero exit throws a `Failure`
+    /// naming the command, with its standard error and the start of its standard output.
+    @discardableResult
+    public static func output(
+        _ executable: String, _ arguments: [String], directory: String? = nil, standardInput: String? = nil
+    ) throws -> String {
+        let result = try run(executable, arguments, directory: directory, standardInput: standardInput)
+        guard result.status == 0 else {
+            throw Failure(
+                description: "\(executable) \(arguments.joined(separator: " ")) exited with \(result.status):\n"
+                    + result.stderr + result.stdout.prefix(2000))
+        }
+        return result.stdout
     }
 
     /// A fresh temporary directory.
