@@ -18,6 +18,11 @@ static inline MPI_Status *cmpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline MPI_Status *cmpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 static inline MPI_Request cmpi_request_null(void) { return MPI_REQUEST_NULL; }
 static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
+static inline MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
+
+// Shared-memory windows (MPI-3): the split type and the lock assertion are enum/define constants.
+static inline int cmpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+static inline int cmpi_mode_nocheck(void) { return MPI_MODE_NOCHECK; }
 
 // Datatypes: Swift Float, Double, Int64, UInt8 and Int32 map to these (never MPI_INT for Swift Int).
 static inline MPI_Datatype cmpi_float(void) { return MPI_FLOAT; }

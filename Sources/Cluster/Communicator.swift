@@ -80,6 +80,34 @@ public protocol Communicator: AnyObject {
 
     /// Seconds a collective may take before the job is ended as hung; 0 disables the check.
     func setCollectiveTimeout(_ seconds: Double)
+
+    /// A sum over all ranks of `count` elements through memory that the ranks of each host share, or nil
+    /// when this backend or the job's placement has none (see `SharedSum`). Collective: every rank calls
+    /// it with the same arguments, and either all get a sum or all get nil. The communicator keeps what it
+    /// makes, so a second call with the same arguments returns the same object without communicating.
+    func sharedSum<T: CollectiveElement & BinaryFloatingPoint>(count: Int, of type: T.Type) throws
+        -> (any SharedSum<T>)?
+}
+
+/// A sum over all ranks with no copy in or out of the caller's memory: each rank writes its contribution
+/// straight into `contribution` (memory shared with the other ranks of its host), and `reduce()` leaves the
+/// sum in a buffer every rank reads in place.
+///
+/// Within a host, rank l of L adds up the l-th of L contiguous chunks over all L contributions, in
+/// local-rank order, and writes it once into the shared result; across hosts, the ranks with the same
+/// local index all-reduce their chunk. Every element is therefore computed once, by one rank, and every
+/// rank reads the same bits. Compared with `allReduce` on private memory this saves the copies a message
+/// passing library makes between processes of one host.
+public protocol SharedSum<Element>: AnyObject {
+    associatedtype Element: CollectiveElement & BinaryFloatingPoint
+
+    /// This rank's part of the next sum. Write it completely before `reduce()`; do not read it afterwards
+    /// (other ranks read it during the sum).
+    var contribution: UnsafeMutableBufferPointer<Element> { get }
+
+    /// Sums every rank's contribution. Collective. The result is the same on every rank and stays valid,
+    /// read-only, until the next `reduce()`.
+    func reduce() throws -> UnsafeBufferPointer<Element>
 }
 
 /// An error reported by a communication backend.
@@ -98,6 +126,11 @@ public struct CommunicatorError: Error, CustomStringConvertible {
 extension Communicator {
     public func beginStep(_ step: Int) {}
     public func setCollectiveTimeout(_ seconds: Double) {}
+
+    /// No shared memory: callers fall back to `allReduce`.
+    public func sharedSum<T: CollectiveElement & BinaryFloatingPoint>(count: Int, of type: T.Type) throws
+        -> (any SharedSum<T>)?
+    { nil }
 
     /// `allReduce` over a whole array.
     public func allReduce<T: CollectiveElement>(_ values: inout [T], _ operation: ReductionOperation) throws {

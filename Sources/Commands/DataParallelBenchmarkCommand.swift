@@ -11,8 +11,9 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
         abstract: "Data-parallel scaling and all-reduce cost; run it under mpirun (e.g. partita launch -n 2).",
         discussion: """
             In alternating rounds of one job: rank 0 training the whole global batch alone, all ranks training \
-            their shares with Partita's bucketed all-reduce, that all-reduce alone, and one bare MPI_Allreduce \
-            of the same gradient. Reports samples/s, the scaling efficiency and the all-reduce overhead.
+            their shares with Partita's gradient sum (as `partita train` does it: through host-shared memory \
+            by default, or MPI buckets), that sum alone, and one bare MPI_Allreduce of the same gradient. \
+            Reports samples/s, the scaling efficiency and the sum's cost against the bare all-reduce.
             """)
 
     @Option(help: "Layer sizes, input first.")
@@ -23,6 +24,9 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
 
     @Option(help: "Gradient bucket size in MiB (as train.bucket_mb).")
     var bucketMb = 0.0
+
+    @Option(help: "How the gradient is summed (as train.allreduce): shared-memory or mpi.")
+    var allreduce = "shared-memory"
 
     @Option(help: "Alternating timing rounds (the median is reported).")
     var rounds = 11
@@ -39,6 +43,9 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
         guard batch > 0, rounds > 0, steps > 0, bucketMb >= 0 else {
             throw ValidationError("--batch, --rounds and --steps must be positive, --bucket-mb not negative")
         }
+        guard ["shared-memory", "mpi"].contains(allreduce) else {
+            throw ValidationError("--allreduce must be shared-memory or mpi, not '\(allreduce)'")
+        }
     }
 
     func run() throws {
@@ -50,14 +57,16 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
                 throw LaunchError("--batch \(batch) is not a multiple of the \(mpi.size) ranks")
             }
             let result = try DataParallelBenchmark.run(
-                communicator: mpi, sizes: parsedSizes, globalBatch: batch, bucketMB: bucketMb, rounds: rounds,
-                stepsPerRound: steps, bareAllReduce: { try mpi.bareAllReduce($0) })
+                communicator: mpi, sizes: parsedSizes, globalBatch: batch, bucketMB: bucketMb,
+                sharedMemory: allreduce == "shared-memory", rounds: rounds, stepsPerRound: steps,
+                bareAllReduce: { try mpi.bareAllReduce($0) })
             guard mpi.isCoordinator else { return }
             let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
             Console.output(
                 "MLP \(sizes), global batch \(batch), float32, \(result.ranks) ranks on \(Set(result.hosts).count) "
                     + "host(s) \(result.hosts), OPENBLAS_NUM_THREADS=\(threads)")
-            Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
+            Console.output(
+                "median of \(rounds) alternating rounds of \(steps) steps each; gradient sum: \(result.sumMethod)")
             Console.output(
                 String(
                     format: "1 rank, batch %d:            %8.2f ms/step  %8.0f samples/s", batch,
@@ -72,7 +81,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
             Console.output(
                 String(
                     format:
-                        "gradient all-reduce (%d floats, %.1f MB): Partita %.3f ms, bare MPI_Allreduce %.3f ms: %+.1f%%",
+                        "gradient sum (%d floats, %.1f MB): Partita %.3f ms, bare MPI_Allreduce %.3f ms: %+.1f%%",
                     result.parameterCount, Double(result.parameterCount * 4) / 1e6,
                     1000 * result.partitaAllReduceSeconds,
                     1000 * result.bareAllReduceSeconds, 100 * result.allReduceOverhead))

@@ -14,7 +14,7 @@ public struct Partita: ParsableCommand {
         subcommands: [
             Train.self, Evaluate.self, Launch.self, CurvatureCommand.self, GaussNewtonCommand.self, ExportCommand.self,
             ShowConfig.self, Benchmark.self, ReportCommand.self, Logs.self, Plot.self, Stats.self,
-            GaussianityCommand.self, EdgeOfChaosCommand.self, VICheckCommand.self,
+            GaussianityCommand.self, EdgeOfChaosCommand.self, VICheckCommand.self, CheckCollectivesCommand.self,
         ])
 
     public init() {}

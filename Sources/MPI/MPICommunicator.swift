@@ -18,6 +18,12 @@ public final class MPICommunicator: Communicator {
     /// Runs `startAllReduce`'s reductions on a duplicate of its own (when MPI grants MPI_THREAD_MULTIPLE).
     let collectiveThread: CollectiveThread?
     let asyncCommunicator: MPI_Comm?
+    /// Made on the first `sharedSum` call; nil entries are remembered too.
+    private var sharedSums: [SharedSumKey: AnyObject?] = [:]
+    /// The windows behind `sharedSums`, in the order they were made (the same on every rank): freeing is
+    /// collective, so they are freed in that order, never in a dictionary's (which differs by process).
+    private var windows: [any FreeableWindow] = []
+    private var hostGroups: HostGroups?
 
     /// Duplicates the world communicator (initializing MPI if needed).
     ///
@@ -63,6 +69,7 @@ public final class MPICommunicator: Communicator {
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)
         guard finalized == 0 else { return }
+        for window in windows { window.free() }
         var comm: MPI_Comm? = communicator
         MPI_Comm_free(&comm)
     }
@@ -278,6 +285,75 @@ public final class MPICommunicator: Communicator {
         }
     }
 }
+
+extension MPICommunicator {
+    struct SharedSumKey: Hashable {
+        let type: CollectiveType
+        let count: Int
+    }
+
+    /// The ranks of this host, and the ranks with the same local index on every host.
+    struct HostGroups {
+        let host: MPI_Comm
+        let acrossHosts: MPI_Comm
+        let hostCount: Int
+        /// Whether every host runs the same number of ranks, at least two.
+        let uniform: Bool
+    }
+
+    /// A `HostSharedSum` when every host runs the same number L ≥ 2 of ranks; nil otherwise (one rank per
+    /// host has nothing to share, and unequal hosts would give chunks of different lengths across hosts).
+    public func sharedSum<T: CollectiveElement & BinaryFloatingPoint>(count: Int, of type: T.Type) throws
+        -> (any SharedSum<T>)?
+    {
+        let key = SharedSumKey(type: T.collectiveType, count: count)
+        if let known = sharedSums[key] { return known as? HostSharedSum<T> }
+        let groups = try hostGroups ?? makeHostGroups()
+        hostGroups = groups
+        var made: HostSharedSum<T>? = nil
+        if groups.uniform && count > 0 {
+            made = try HostSharedSum<T>(
+                count: count, host: groups.host, acrossHosts: groups.hostCount > 1 ? groups.acrossHosts : nil,
+                watchdog: watchdog)
+        }
+        sharedSums[key] = made
+        if let made { windows.append(made) }
+        return made
+    }
+
+    private func makeHostGroups() throws -> HostGroups {
+        try watchdog.watch("split by host") {
+            var host: MPI_Comm? = nil
+            try check(
+                MPI_Comm_split_type(communicator, cmpi_comm_type_shared(), Int32(rank), cmpi_info_null(), &host),
+                "MPI_Comm_split_type")
+            try check(MPI_Comm_set_errhandler(host, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+            var localRank: Int32 = 0
+            var localSize: Int32 = 0
+            try check(MPI_Comm_rank(host, &localRank), "MPI_Comm_rank")
+            try check(MPI_Comm_size(host, &localSize), "MPI_Comm_size")
+            var across: MPI_Comm? = nil
+            try check(MPI_Comm_split(communicator, localRank, Int32(rank), &across), "MPI_Comm_split")
+            try check(MPI_Comm_set_errhandler(across, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+            // The largest and smallest host, in one all-reduce (max of L and of −L).
+            var extremes: [Int64] = [Int64(localSize), -Int64(localSize)]
+            try check(
+                MPI_Allreduce(cmpi_in_place(), &extremes, 2, cmpi_int64(), cmpi_max(), communicator), "MPI_Allreduce")
+            var hosts: Int32 = 0
+            try check(MPI_Comm_size(across, &hosts), "MPI_Comm_size")
+            return HostGroups(
+                host: host!, acrossHosts: across!, hostCount: Int(hosts),
+                uniform: extremes[0] == -extremes[1] && extremes[0] >= 2)
+        }
+    }
+}
+
+/// Shared windows are freed explicitly before the communicator, whatever their element type.
+protocol FreeableWindow: AnyObject {
+    func free()
+}
+
+extension HostSharedSum: FreeableWindow {}
 
 extension MPICommunicator {
     /// One blocking `MPI_Allreduce` (sum, in place) on `MPI_COMM_WORLD`, with no chunking, watchdog or

@@ -37,10 +37,10 @@ public struct Adam<Scalar: BLASScalar>: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>) {
+    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient g: UnsafeBufferPointer<Scalar>) {
         precondition(
-            parameters.values.count == gradient.values.count,
-            "Adam.step: \(parameters.values.count) parameters, \(gradient.values.count) gradients")
+            parameters.values.count == g.count, "Adam.step: \(parameters.values.count) parameters, \(g.count) gradients"
+        )
         let count = parameters.values.count
         if firstMoment.count != count {
             firstMoment = [Scalar](repeating: 0, count: count)
@@ -55,15 +55,13 @@ public struct Adam<Scalar: BLASScalar>: Optimizer {
         let sqrtCorrection2 = Scalar(correction2.squareRoot())
         let (b1, b2, eps, decay) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon), Scalar(weightDecay))
         parameters.values.withUnsafeMutableBufferPointer { theta in
-            gradient.values.withUnsafeBufferPointer { g in
-                firstMoment.withUnsafeMutableBufferPointer { m in
-                    secondMoment.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<count {
-                            let gi = g[i] + decay * theta[i]
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / sqrtCorrection2 + eps)
-                        }
+            firstMoment.withUnsafeMutableBufferPointer { m in
+                secondMoment.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<count {
+                        let gi = g[i] + decay * theta[i]
+                        m[i] = b1 * m[i] + (1 - b1) * gi
+                        v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                        theta[i] -= stepSize * m[i] / (v[i].squareRoot() / sqrtCorrection2 + eps)
                     }
                 }
             }

@@ -14,13 +14,22 @@ public protocol Optimizer<Scalar> {
     /// The learning rate η used by the next `step`.
     var learningRate: Double { get set }
 
-    /// `θ ← update(θ, g)`, in place. `gradient` has the parameters' layout.
-    mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>)
+    /// `θ ← update(θ, g)`, in place. `gradient` has the parameters' layout; it is a pointer so the update can
+    /// read a gradient wherever the all-reduce left it (memory shared between ranks, see `SharedSum`).
+    mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: UnsafeBufferPointer<Scalar>)
 
     /// Everything needed to continue exactly where this optimizer is: for checkpoints.
     var state: OptimizerState<Scalar> { get }
     /// Restores a state from `state`; throws when it does not fit this optimizer.
     mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError)
+}
+
+extension Optimizer {
+    /// `step` with a gradient in a buffer of the parameters' layout.
+    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>) {
+        precondition(gradient.layout == parameters.layout, "\(name).step: the gradient has another layout")
+        gradient.values.withUnsafeBufferPointer { step(parameters: &parameters, gradient: $0) }
+    }
 }
 
 /// An optimizer's (or a training method's) state: named buffers in the parameters' layout, integer

@@ -41,10 +41,9 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>) {
+    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient g: UnsafeBufferPointer<Scalar>) {
         precondition(
-            parameters.values.count == gradient.values.count,
-            "SGD.step: \(parameters.values.count) parameters, \(gradient.values.count) gradients")
+            parameters.values.count == g.count, "SGD.step: \(parameters.values.count) parameters, \(g.count) gradients")
         let count = parameters.values.count
         let (eta, mu, decay) = (Scalar(learningRate), Scalar(momentum), Scalar(weightDecay))
         let keep = Scalar(1 - dampening)
@@ -52,29 +51,27 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         if momentum > 0 && velocity.count != count { velocity = [Scalar](repeating: 0, count: count) }
         // One loop per case, with no branch inside, so each one vectorizes.
         parameters.values.withUnsafeMutableBufferPointer { theta in
-            gradient.values.withUnsafeBufferPointer { g in
-                velocity.withUnsafeMutableBufferPointer { b in
-                    switch (momentum > 0, first, nesterov) {
-                    case (false, _, _):
-                        for i in 0..<count { theta[i] -= eta * (g[i] + decay * theta[i]) }
-                    case (true, true, let nesterov):
-                        let lookahead: Scalar = nesterov ? 1 + mu : 1
-                        for i in 0..<count {
-                            let d = g[i] + decay * theta[i]
-                            b[i] = d
-                            theta[i] -= eta * lookahead * d
-                        }
-                    case (true, false, false):
-                        for i in 0..<count {
-                            b[i] = mu * b[i] + keep * (g[i] + decay * theta[i])
-                            theta[i] -= eta * b[i]
-                        }
-                    case (true, false, true):
-                        for i in 0..<count {
-                            let d = g[i] + decay * theta[i]
-                            b[i] = mu * b[i] + keep * d
-                            theta[i] -= eta * (d + mu * b[i])
-                        }
+            velocity.withUnsafeMutableBufferPointer { b in
+                switch (momentum > 0, first, nesterov) {
+                case (false, _, _):
+                    for i in 0..<count { theta[i] -= eta * (g[i] + decay * theta[i]) }
+                case (true, true, let nesterov):
+                    let lookahead: Scalar = nesterov ? 1 + mu : 1
+                    for i in 0..<count {
+                        let d = g[i] + decay * theta[i]
+                        b[i] = d
+                        theta[i] -= eta * lookahead * d
+                    }
+                case (true, false, false):
+                    for i in 0..<count {
+                        b[i] = mu * b[i] + keep * (g[i] + decay * theta[i])
+                        theta[i] -= eta * b[i]
+                    }
+                case (true, false, true):
+                    for i in 0..<count {
+                        let d = g[i] + decay * theta[i]
+                        b[i] = mu * b[i] + keep * d
+                        theta[i] -= eta * (d + mu * b[i])
                     }
                 }
             }

@@ -363,6 +363,13 @@ extension ConfigSchema {
                         "Gradient all-reduce bucket size in MiB: each bucket's non-blocking all-reduce starts as soon "
                         + "as backward has produced it (0: one all-reduce after backward)."),
                 .init(
+                    section: "train", name: "allreduce", type: .choice(["shared-memory", "mpi"]),
+                    defaultValue: .string("shared-memory"),
+                    help:
+                        "How the gradient is summed over ranks: `shared-memory` writes it into memory the ranks of "
+                        + "a host share and sums it there (MPI between hosts), when every host runs the same "
+                        + "number (≥ 2) of ranks and bucket_mb is 0; otherwise, and with `mpi`, MPI_Allreduce."),
+                .init(
                     section: "train", name: "collective_timeout", type: .number(0...(.infinity)),
                     defaultValue: .number(300),
                     help:

@@ -9,9 +9,10 @@ import Tensors
 ///
 /// - **solo**: rank 0 trains with the whole global batch while the other ranks wait (sleeping, not
 ///   spinning, so they leave their cores free): the one-rank throughput;
-/// - **parallel**: every rank trains with its share of the global batch and the gradients are all-reduced
-///   bucket by bucket, as `partita train` does: the N-rank throughput;
-/// - **Partita all-reduce**: the bucketed non-blocking all-reduce of a computed gradient, alone;
+/// - **parallel**: every rank trains with its share of the global batch and the gradients are summed as
+///   `partita train` sums them (`GradientBuckets.backwardAndSum`: a `SharedSum` on the host, or MPI
+///   buckets): the N-rank throughput;
+/// - **Partita sum**: that sum of a computed gradient, alone;
 /// - **bare all-reduce**: one blocking `MPI_Allreduce` of the same buffer, supplied by the caller.
 ///
 /// Scaling efficiency is `parallel samples/s ÷ (N · solo samples/s)`. Every figure is a median over rounds.
@@ -27,6 +28,8 @@ public enum DataParallelBenchmark {
         public let bareAllReduceSeconds: Double
         /// Median seconds per parallel step spent waiting for the all-reduce after backward.
         public let parallelWaitSeconds: Double
+        /// `shared memory` or `MPI buckets`: how the parallel steps summed their gradients.
+        public let sumMethod: String
 
         public var soloSamplesPerSecond: Double { Double(globalBatch) / soloStepSeconds }
         public var parallelSamplesPerSecond: Double { Double(globalBatch) / parallelStepSeconds }
@@ -35,8 +38,9 @@ public enum DataParallelBenchmark {
     }
 
     public static func run(
-        communicator: any Communicator, sizes: [Int], globalBatch: Int, bucketMB: Double, rounds: Int,
-        stepsPerRound: Int, bareAllReduce: (UnsafeMutableBufferPointer<Float>) throws -> Void
+        communicator: any Communicator, sizes: [Int], globalBatch: Int, bucketMB: Double,
+        sharedMemory: Bool, rounds: Int, stepsPerRound: Int,
+        bareAllReduce: (UnsafeMutableBufferPointer<Float>) throws -> Void
     ) throws -> Result {
         let ranks = communicator.size
         precondition(globalBatch % ranks == 0, "global batch \(globalBatch) is not a multiple of \(ranks) ranks")
@@ -44,7 +48,8 @@ public enum DataParallelBenchmark {
         var model = MLP<Float>(architecture, initialization: .he, seed: 0)
         var optimizer = try SGD<Float>(learningRate: 1e-4, momentum: 0.9)
         let buckets = GradientBuckets(
-            layout: model.layout, scalarBytes: 4, bucketBytes: Int(bucketMB * 1_048_576))
+            layout: model.layout, scalarBytes: 4, bucketBytes: Int(bucketMB * 1_048_576), sharedMemory: sharedMemory)
+        let shared = buckets.sharedMemory ? try communicator.sharedSum(count: model.layout.count, of: Float.self) : nil
         var gradient = ParameterBuffer<Float>(layout: model.layout)
         var pass = ForwardPass<Float>()
 
@@ -62,15 +67,18 @@ public enum DataParallelBenchmark {
             var dOutput: Matrix<Float>? = Matrix(rows: data.0.rows, columns: sizes.last!)
             _ = Loss.softmaxCrossEntropy.evaluate(
                 outputs: pass.output, targets: data.1, scale: 1 / Double(globalBatch), gradient: &dOutput)
-            var waited = 0.0
-            if reduce {
-                waited = try buckets.backwardAndAllReduce(
-                    model, pass, dOutput: dOutput!, into: &gradient, communicator: communicator)
-            } else {
+            guard reduce else {
                 model.backward(pass, dOutput: dOutput!, into: &gradient)
+                optimizer.step(parameters: &model.parameters, gradient: gradient)
+                return 0
             }
-            optimizer.step(parameters: &model.parameters, gradient: gradient)
-            return waited
+            let summed = try buckets.backwardAndSum(
+                model, pass, dOutput: dOutput!, into: &gradient, communicator: communicator)
+            switch summed.gradient {
+            case .inBuffer: optimizer.step(parameters: &model.parameters, gradient: gradient)
+            case .shared(let sum): optimizer.step(parameters: &model.parameters, gradient: sum)
+            }
+            return summed.waited
         }
 
         /// Times `body` between two barriers, so every rank measures the same interval.
@@ -115,12 +123,20 @@ public enum DataParallelBenchmark {
             // The two all-reduce measurements swap places every round: whichever runs right after the
             // training steps is measured a few percent slower (cache and rank skew), so neither may always
             // go first.
+            // The bare all-reduce works on this rank's real gradient, whichever way it was summed.
+            if let shared {
+                gradient.values.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: shared.contribution) }
+            }
             func measurePartita() throws {
                 partitaTimes.append(
                     try timed {
                         for _ in 0..<stepsPerRound {
-                            try gradient.values.withUnsafeMutableBufferPointer {
-                                try buckets.allReduce($0, communicator: communicator)
+                            if let shared {
+                                _ = try shared.reduce()
+                            } else {
+                                try gradient.values.withUnsafeMutableBufferPointer {
+                                    try buckets.allReduce($0, communicator: communicator)
+                                }
                             }
                         }
                     } / Double(stepsPerRound))
@@ -148,7 +164,7 @@ public enum DataParallelBenchmark {
             ranks: ranks, hosts: hosts, globalBatch: globalBatch, parameterCount: model.layout.count,
             soloStepSeconds: median(soloTimes), parallelStepSeconds: median(parallelTimes),
             partitaAllReduceSeconds: median(partitaTimes), bareAllReduceSeconds: median(bareTimes),
-            parallelWaitSeconds: median(waits))
+            parallelWaitSeconds: median(waits), sumMethod: shared != nil ? "shared memory" : "MPI buckets")
     }
 
     static func median(_ values: [Double]) -> Double { StepBenchmark.median(values) }

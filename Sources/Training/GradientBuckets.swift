@@ -24,10 +24,15 @@ public struct GradientBuckets: Sendable, Equatable {
 
     /// In the order they become ready (last layers first).
     public let buckets: [Bucket]
+    /// Whether `backwardAndSum` may sum through memory shared by the ranks of a host (`SharedSum`); only
+    /// with one bucket, since that sum is not overlapped with backward.
+    public let sharedMemory: Bool
 
-    /// - Parameter bucketBytes: the smallest bucket in bytes; 0 puts everything in one bucket (one
-    ///   all-reduce after backward).
-    public init(layout: ParameterLayout, scalarBytes: Int, bucketBytes: Int) {
+    /// - Parameters:
+    ///   - bucketBytes: the smallest bucket in bytes; 0 puts everything in one bucket (one all-reduce after
+    ///     backward).
+    ///   - sharedMemory: allow `backwardAndSum` to use a `SharedSum` (`train.allreduce: shared-memory`).
+    public init(layout: ParameterLayout, scalarBytes: Int, bucketBytes: Int, sharedMemory: Bool = false) {
         var buckets = [Bucket]()
         var end: Int?
         var bytes = 0
@@ -45,10 +50,40 @@ public struct GradientBuckets: Sendable, Equatable {
             }
         }
         self.buckets = buckets
+        self.sharedMemory = sharedMemory && buckets.count == 1
     }
 }
 
+/// Where `GradientBuckets.backwardAndSum` left the gradient summed over all ranks.
+public enum SummedGradient<Scalar> {
+    /// In the `gradient` buffer passed in.
+    case inBuffer
+    /// In memory shared by the ranks of this host, valid until the next sum (see `SharedSum.reduce()`).
+    case shared(UnsafeBufferPointer<Scalar>)
+}
+
 extension GradientBuckets {
+    /// Runs backward and sums the gradient over all ranks: through a `SharedSum` when `sharedMemory` is set
+    /// and the communicator offers one (backward writes straight into the shared contribution, so nothing
+    /// is copied), otherwise with `backwardAndAllReduce` into `gradient`. Returns where the sum is and the
+    /// seconds spent communicating after backward.
+    public func backwardAndSum<Scalar: TrainingScalar>(
+        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+        into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
+    ) throws -> (gradient: SummedGradient<Scalar>, waited: Double) {
+        if sharedMemory && communicator.size > 1,
+            let shared = try communicator.sharedSum(count: model.layout.count, of: Scalar.self)
+        {
+            model.backward(pass, dOutput: dOutput, into: shared.contribution)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let sum = try shared.reduce()
+            return (.shared(sum), Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let waited = try backwardAndAllReduce(
+            model, pass, dOutput: dOutput, into: &gradient, communicator: communicator)
+        return (.inBuffer, waited)
+    }
+
     /// Runs `model`'s backward pass into `gradient` and sums the gradient over all ranks, bucket by bucket:
     /// each bucket's non-blocking all-reduce starts as soon as backward has finished its first layer, the
     /// pending ones are tested between layers (Open MPI progresses them only inside MPI calls), and all are

@@ -212,7 +212,9 @@ public enum MethodFactory {
                     layers: PruningOptimizer<Scalar>.prunedLayers(config, layerCount: model.architecture.layerCount),
                     layout: model.layout)
             }
-            return StandardMethod(model: model, optimizer: optimizer, loss: loss, bucketBytes: bucketBytes)
+            return StandardMethod(
+                model: model, optimizer: optimizer, loss: loss, bucketBytes: bucketBytes,
+                sharedMemory: config.string("train.allreduce") == "shared-memory")
         }
     }
 }

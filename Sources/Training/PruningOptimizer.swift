@@ -51,13 +51,13 @@ public struct PruningOptimizer<Scalar: BLASScalar>: Optimizer {
         for i in mask.indices { mask[i] *= zeros[i] }
     }
 
-    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: ParameterBuffer<Scalar>) {
+    public mutating func step(parameters: inout ParameterBuffer<Scalar>, gradient: UnsafeBufferPointer<Scalar>) {
         let t = Int(steps)
         if schedule.updatesMask(atStep: t) {
             mask = MagnitudePruning.mask(
                 parameters, sparsity: schedule.sparsity(atStep: t), scope: scope, layers: layers, previous: mask)
         }
-        var masked = gradient
+        var masked = ParameterBuffer(layout: parameters.layout, values: Array(gradient))
         MagnitudePruning.apply(mask, to: &masked)
         inner.step(parameters: &parameters, gradient: masked)
         MagnitudePruning.apply(mask, to: &parameters)

@@ -4,8 +4,9 @@ public import Networks
 public import Optimizers
 public import Tensors
 
-/// Plain data-parallel training: forward, loss, backward with the bucketed gradient all-reduce, then one
-/// optimizer step (SGD or Adam) on the flat buffer.
+/// Plain data-parallel training: forward, loss, backward with the gradient summed over ranks (through
+/// host-shared memory or the bucketed all-reduce, see `GradientBuckets.backwardAndSum`), then one optimizer
+/// step (SGD or Adam) on the flat buffer.
 public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     public private(set) var model: MLP<Scalar>
     public private(set) var optimizer: any Optimizer<Scalar>
@@ -14,12 +15,15 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
 
-    public init(model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int) {
+    public init(
+        model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int, sharedMemory: Bool = false
+    ) {
         self.model = model
         self.optimizer = optimizer
         self.loss = loss
         buckets = GradientBuckets(
-            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes)
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes,
+            sharedMemory: sharedMemory)
         gradient = ParameterBuffer(layout: model.layout)
     }
 
@@ -36,11 +40,14 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
         let local = loss.evaluate(
             outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
         try context.checkLocalLoss(local)
-        let waited = try buckets.backwardAndAllReduce(
+        let summed = try buckets.backwardAndSum(
             model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
-        lastCommunicationSeconds = waited
+        lastCommunicationSeconds = summed.waited
         optimizer.learningRate = context.learningRate
-        optimizer.step(parameters: &model.parameters, gradient: gradient)
+        switch summed.gradient {
+        case .inBuffer: optimizer.step(parameters: &model.parameters, gradient: gradient)
+        case .shared(let sum): optimizer.step(parameters: &model.parameters, gradient: sum)
+        }
         return local
     }
 

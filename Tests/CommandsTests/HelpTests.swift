@@ -15,7 +15,7 @@ import Testing
         ("stats", Stats.self), ("gaussianity", GaussianityCommand.self), ("eoc", EdgeOfChaosCommand.self),
         ("gauss-newton", GaussNewtonCommand.self), ("vi-check", VICheckCommand.self),
         ("curvature", CurvatureCommand.self),
-        ("bench-curvature", CurvatureBenchmarkCommand.self),
+        ("bench-curvature", CurvatureBenchmarkCommand.self), ("check-collectives", CheckCollectivesCommand.self),
     ]
 
     @Test(arguments: commands.map(\.0))

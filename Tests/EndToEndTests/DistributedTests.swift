@@ -40,14 +40,19 @@ import Training
     /// Double, 1e-4 in Float (the only difference is the order in which the gradient is summed). All ranks
     /// end with bit-identical parameters (their logged hashes agree; the trainer's own cross-rank hash check
     /// would have failed the job otherwise).
-    /// With `bucket_mb` 0.0001 every layer is its own bucket, so the overlapped, bucketed path is checked
-    /// as well as the single all-reduce.
-    @Test(arguments: [("float64", 0.0001), ("float32", 0.0)])
-    func nRanksEqualOneRankWithNTimesTheBatch(_ dtype: String, _ bucketMB: Double) throws {
+    /// Each way of summing the gradient is checked: through host-shared memory (the default, `bucket_mb` 0),
+    /// one `MPI_Allreduce` (`train.allreduce=mpi`), and overlapped MPI buckets (`bucket_mb` 0.0001: every
+    /// layer is its own bucket).
+    @Test(arguments: [
+        ("float64", 0.0, "shared-memory"), ("float32", 0.0, "shared-memory"), ("float64", 0.0, "mpi"),
+        ("float64", 0.0001, "shared-memory"),
+    ])
+    func nRanksEqualOneRankWithNTimesTheBatch(_ dtype: String, _ bucketMB: Double, _ allreduce: String) throws {
         let directory = BuiltProducts.temporaryDirectory("partita-ddp")
         let settings = [
             "model.dtype=\(dtype)", "model.hidden=[32]", "data.batch_size=60", "train.max_steps=10",
             "train.hash_check_every=5", "optimizer.momentum=0.9", "train.bucket_mb=\(bucketMB)",
+            "train.allreduce=\(allreduce)",
         ]
         let reference = try Self.finalParameters(try Self.train(ranks: 1, directory, settings, name: "ranks-1"))
         #expect(reference.step == 10)
@@ -58,6 +63,19 @@ import Training
             #expect(error < (dtype == "float64" ? 1e-10 : 1e-4), "\(ranks) ranks, \(dtype): relative error \(error)")
             let hashes = try Self.finalHashes(run, ranks: ranks)
             #expect(Set(hashes).count == 1, "ranks hold different parameters: \(hashes)")
+        }
+    }
+
+    /// `partita check-collectives` on 2, 3 and 4 ranks of this host: every collective matches the reference
+    /// each rank computes itself, and the shared-memory sum equals the naive sum in rank order bit for bit,
+    /// over two rounds, in both precisions.
+    @Test func collectivesMatchTheirReferences() throws {
+        for ranks in [2, 3, 4] {
+            let output = try MPIRun.partita(ranks: ranks, ["check-collectives", "--count", "100003"])
+            #expect(output.status == 0, "\(ranks) ranks: \(output.stdout) \(output.stderr)")
+            let lines = output.stdout.split(separator: "\n")
+            #expect(lines.filter { $0.hasPrefix("ok ") }.count == 11, "\(ranks) ranks: \(output.stdout)")
+            #expect(lines.filter { $0.contains("bit-identical to the naive sum") }.count == 4, "\(output.stdout)")
         }
     }
 

@@ -8,14 +8,18 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    @Test func trainingAcrossThreeHostsOverTCP() throws {
-        // Bring the hosts up if CI (or a developer) has not; remove them afterwards if this test made them.
+    /// Brings the hosts up if CI (or a developer) has not; returns whether this call did (then the caller
+    /// removes them).
+    static func ensureCluster() throws -> Bool {
         let hostfile = Self.root + "/hostfiles/sim-cluster"
-        let madeHere = !FileManager.default.fileExists(atPath: hostfile)
-        if madeHere {
-            let up = try BuiltProducts.run(Self.root + "/deploy/sim-cluster", ["up", "3"])
-            try #require(up.status == 0, "deploy/sim-cluster up failed (it needs root): \(up.stderr)")
-        }
+        guard !FileManager.default.fileExists(atPath: hostfile) else { return false }
+        let up = try BuiltProducts.run(Self.root + "/deploy/sim-cluster", ["up", "3"])
+        try #require(up.status == 0, "deploy/sim-cluster up failed (it needs root): \(up.stderr)")
+        return true
+    }
+
+    @Test func trainingAcrossThreeHostsOverTCP() throws {
+        let madeHere = try Self.ensureCluster()
         defer { if madeHere { _ = try? BuiltProducts.run(Self.root + "/deploy/sim-cluster", ["down"]) } }
 
         let directory = BuiltProducts.temporaryDirectory("partita-sim")
@@ -39,5 +43,20 @@ import Testing
                 records.contains { $0.contains("\"rank\":\(rank)") && $0.contains("\"final parameters\"") }, "\(path)")
             #expect(records.filter { $0.contains("\"message\":\"steps\"") }.count >= 6, "\(path)")
         }
+    }
+
+    /// Six ranks, two on each of three hosts: the gradient sum runs through each host's shared memory and
+    /// across hosts over TCP (the hierarchical path), and every collective still matches its reference.
+    @Test func collectivesAcrossThreeHostsWithTwoRanksEach() throws {
+        let madeHere = try Self.ensureCluster()
+        defer { if madeHere { _ = try? BuiltProducts.run(Self.root + "/deploy/sim-cluster", ["down"]) } }
+        let output = try BuiltProducts.run(
+            BuiltProducts.partita,
+            ["launch", "-n", "6", "--sim-cluster", "--timeout", "120", "--", "check-collectives", "--count", "100003"])
+        #expect(output.status == 0, "\(output.stdout) \(output.stderr)")
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 11, "\(output.stdout)")
+        #expect(
+            lines.filter { $0.contains("shared-memory sum") && $0.contains("round") }.count == 4, "\(output.stdout)")
     }
 }
