@@ -55,7 +55,7 @@ import Testing
             ["launch", "-n", "6", "--sim-cluster", "--timeout", "120", "--", "check-collectives", "--count", "100003"])
         #expect(output.status == 0, "\(output.stdout) \(output.stderr)")
         let lines = output.stdout.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 11, "\(output.stdout)")
+        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 9, "\(output.stdout)")
         #expect(
             lines.filter { $0.contains("shared-memory sum") && $0.contains("round") }.count == 4, "\(output.stdout)")
     }
