@@ -74,7 +74,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
             Console.output(
                 String(
                     format:
-                        "%d ranks, batch %d each:      %8.2f ms/step  %8.0f samples/s  (%.2f ms waiting for the all-reduce)",
+                        "%d ranks, batch %d each:      %8.2f ms/step  %8.0f samples/s  (%.2f ms waiting for the gradient sum)",
                     result.ranks, batch / result.ranks, 1000 * result.parallelStepSeconds,
                     result.parallelSamplesPerSecond, 1000 * result.parallelWaitSeconds))
             Console.output(String(format: "scaling efficiency:            %.1f%%", 100 * result.scalingEfficiency))
