@@ -139,7 +139,8 @@ public enum MethodFactory {
             return try VariationalMethod(
                 model: model, loss: loss, priors: priors, initialStd: config.number("optimizer.vi_init_std"),
                 trainingSamples: data.trainRows.count, evalSamples: config.integer("optimizer.vi_eval_samples"),
-                seed: seed, optimizer: try ModelFactory.optimizer(base, as: Scalar.self))
+                seed: seed, optimizer: try ModelFactory.optimizer(base, as: Scalar.self),
+                sharedMemory: config.string("train.allreduce") == "shared-memory")
         case "gauss-newton":
             let model = MLP<Scalar>(
                 ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),

@@ -30,12 +30,15 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     public let seed: UInt64
     private var optimizer: any Optimizer<Scalar>
     private let modelLayout: ParameterLayout
+    /// How the data term's gradient is summed over ranks (one bucket: host-shared memory or one all-reduce).
+    private let summation: GradientBuckets
+    private var dataGradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
     private var window = (kl: 0.0, penalty: 0.0, steps: 0)
 
     public init(
         model: MLP<Scalar>, loss: Loss, priors: [VariationalPrior], initialStd: Double, trainingSamples: Int,
-        evalSamples: Int, seed: UInt64, optimizer: any Optimizer<Scalar>
+        evalSamples: Int, seed: UInt64, optimizer: any Optimizer<Scalar>, sharedMemory: Bool = false
     ) throws {
         guard initialStd > 0 else { throw ConfigError(location: "optimizer.vi_init_std", message: "must be positive") }
         precondition(priors.count == model.layout.views.count, "VariationalMethod: one prior per tensor")
@@ -47,6 +50,9 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         self.seed = seed
         self.optimizer = optimizer
         modelLayout = model.layout
+        summation = GradientBuckets(
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: 0, sharedMemory: sharedMemory)
+        dataGradient = ParameterBuffer(layout: model.layout)
         let layers = model.architecture.layerCount
         var tensors = modelLayout.views.map { (name: $0.name, layer: $0.layer, role: $0.role, shape: $0.shape) }
         for view in modelLayout.views {
@@ -107,20 +113,24 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         let local = loss.evaluate(
             outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
         try context.checkLocalLoss(local)
-        var g = ParameterBuffer<Scalar>(layout: modelLayout)
-        model.backward(pass, dOutput: dOutput!, into: &g)
-        let started = DispatchTime.now().uptimeNanoseconds
-        if context.communicator.size > 1 { try context.communicator.allReduce(&g.values, .sum) }
-        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let summed = try summation.backwardAndSum(
+            model, pass, dOutput: dOutput!, into: &dataGradient, communicator: context.communicator)
+        lastCommunicationSeconds = summed.waited
 
         let divergence = regularizer()
         let n = Double(trainingSamples)
         var gradient = ParameterBuffer<Scalar>(layout: parameters.layout)
-        for i in 0..<count {
-            let data = Double(g.values[i])
-            let slope = Self.sigmoid(Double(parameters.values[count + i]))
-            gradient.values[i] = Scalar(data + divergence.mean[i] / n)
-            gradient.values[count + i] = Scalar((data * epsilon[i] + divergence.std[i] / n) * slope)
+        func combine(_ g: UnsafeBufferPointer<Scalar>) {
+            for i in 0..<count {
+                let data = Double(g[i])
+                let slope = Self.sigmoid(Double(parameters.values[count + i]))
+                gradient.values[i] = Scalar(data + divergence.mean[i] / n)
+                gradient.values[count + i] = Scalar((data * epsilon[i] + divergence.std[i] / n) * slope)
+            }
+        }
+        switch summed.gradient {
+        case .inBuffer: dataGradient.values.withUnsafeBufferPointer { combine($0) }
+        case .shared(let sum): combine(sum)
         }
         optimizer.learningRate = context.learningRate
         optimizer.step(parameters: &parameters, gradient: gradient)
