@@ -34,7 +34,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public init(
         model: MLP<Scalar>, loss: Loss, partition: Partition, direction: DirectionUpdater<Scalar>.Kind,
         settings: GroupedNewton.Settings, period: Int, curvatureBatch: Int, data: PreparedData, seed: UInt64,
-        bucketBytes: Int
+        bucketBytes: Int, sharedMemory: Bool = false
     ) throws {
         self.model = model
         self.loss = loss
@@ -47,7 +47,8 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         updater = DirectionUpdater(direction)
         subsetOfParameter = partition.subsetIndexPerParameter(count: model.layout.count)
         buckets = GradientBuckets(
-            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes)
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes,
+            sharedMemory: sharedMemory)
         gradient = ParameterBuffer(layout: model.layout)
     }
 
@@ -66,8 +67,13 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         let local = loss.evaluate(
             outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
         try context.checkLocalLoss(local)
-        lastCommunicationSeconds = try buckets.backwardAndAllReduce(
+        let summed = try buckets.backwardAndSum(
             model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        lastCommunicationSeconds = summed.waited
+        // The direction updater takes the gradient as an array: a shared sum is copied into it.
+        if case .shared(let sum) = summed.gradient {
+            gradient.values.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: sum) }
+        }
         let direction = updater.propose(gradient.values)
         if context.step % period == 0 { try refresh(direction: direction, context: context) }
         if newton.isTraining {

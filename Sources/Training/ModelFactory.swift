@@ -180,7 +180,7 @@ public enum MethodFactory {
                 model: model, loss: loss, partition: try partition(config, layout: model.layout), direction: direction,
                 settings: settings, period: config.integer("optimizer.gn_period"),
                 curvatureBatch: batch > 0 ? batch : config.integer("data.batch_size"), data: data, seed: seed,
-                bucketBytes: bucketBytes)
+                bucketBytes: bucketBytes, sharedMemory: config.string("train.allreduce") == "shared-memory")
         case "alrao":
             let architecture = ModelFactory.architecture(config, data: data)
             if case .regression = data.task, config.string("model.loss") == "half-mse" {

@@ -174,6 +174,24 @@ import Training
         #expect(Tolerance.relativeError(two.values, one.values) < 1e-10)
     }
 
+    /// The grouped Newton method across ranks: the gradient (summed through host-shared memory) and the
+    /// partition tensors of each refresh (all-reduced) make 2 and 3 ranks equal 1 rank with the whole batch
+    /// after 12 steps (two refreshes): 1e-10 relative in Double, bit-identical parameters on every rank.
+    @Test func groupedNewtonOnSeveralRanksEqualsOneRank() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-gnewton")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=60", "train.max_steps=12",
+            "optimizer.name=grouped-newton", "optimizer.gn_period=6", "train.hash_check_every=4",
+        ]
+        let one = try Self.finalParameters(try Self.train(ranks: 1, directory, settings, name: "gnewton-1"))
+        for ranks in [2, 3] {
+            let run = try Self.train(ranks: ranks, directory, settings, name: "gnewton-\(ranks)")
+            let parameters = try Self.finalParameters(run)
+            #expect(Tolerance.relativeError(parameters.values, one.values) < 1e-10, "\(ranks) ranks")
+            #expect(Set(try Self.finalHashes(run, ranks: ranks)).count == 1)
+        }
+    }
+
     /// Variational inference across ranks: every rank samples the same weights (the noise stream depends on
     /// the seed and the step only) and the KL term is added once, after the all-reduce, so 2 ranks equal 1 rank
     /// with twice the batch: the means and ρ after 10 steps within 1e-10 relative in Double.
