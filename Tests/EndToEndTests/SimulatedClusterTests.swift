@@ -59,4 +59,27 @@ import Testing
         #expect(
             lines.filter { $0.contains("shared-memory sum") && $0.contains("round") }.count == 4, "\(output.stdout)")
     }
+
+    /// Training with that hierarchical sum: 6 ranks (2 on each of 3 hosts, batch 10 each) equal 1 rank with
+    /// batch 60 after 10 steps, within 1e-10 relative in Double, and all 6 ranks hold identical parameters.
+    @Test func hierarchicalTrainingEqualsOneRank() throws {
+        let madeHere = try Self.ensureCluster()
+        defer { if madeHere { _ = try? BuiltProducts.run(Self.root + "/deploy/sim-cluster", ["down"]) } }
+        let directory = BuiltProducts.temporaryDirectory("partita-sim-hier")
+        let settings = [
+            "model.dtype=float64", "model.hidden=[32]", "data.batch_size=60", "train.max_steps=10",
+            "optimizer.momentum=0.9", "train.hash_check_every=5",
+        ]
+        let one = try DistributedTests.finalParameters(
+            try DistributedTests.train(ranks: 1, directory, settings, name: "one"))
+        let output = try BuiltProducts.run(
+            BuiltProducts.partita,
+            ["launch", "-n", "6", "--sim-cluster", "--timeout", "120", "--", "train", "--plain"]
+                + (["run.dir=\(directory)", "run.name=six"] + settings).flatMap { ["--set", $0] })
+        #expect(output.status == 0, "\(output.stderr)")
+        let six = try DistributedTests.finalParameters(directory + "/six")
+        #expect(six.step == 10)
+        #expect(Tolerance.relativeError(six.values, one.values) < 1e-10)
+        #expect(Set(try DistributedTests.finalHashes(directory + "/six", ranks: 6)).count == 1)
+    }
 }
