@@ -74,10 +74,7 @@ public enum DataParallelBenchmark {
             }
             let summed = try buckets.backwardAndSum(
                 model, pass, dOutput: dOutput!, into: &gradient, communicator: communicator)
-            switch summed.gradient {
-            case .inBuffer: optimizer.step(parameters: &model.parameters, gradient: gradient)
-            case .shared(let sum): optimizer.step(parameters: &model.parameters, gradient: sum)
-            }
+            summed.gradient.withValues(in: gradient) { optimizer.step(parameters: &model.parameters, gradient: $0) }
             return summed.waited
         }
 

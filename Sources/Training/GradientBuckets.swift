@@ -60,6 +60,17 @@ public enum SummedGradient<Scalar> {
     case inBuffer
     /// In memory shared by the ranks of this host, valid until the next sum (see `SharedSum.reduce()`).
     case shared(UnsafeBufferPointer<Scalar>)
+
+    /// Calls `body` with the summed gradient wherever it is: `buffer` (the one given to `backwardAndSum`)
+    /// for `inBuffer`.
+    public func withValues<Result>(
+        in buffer: ParameterBuffer<Scalar>, _ body: (UnsafeBufferPointer<Scalar>) throws -> Result
+    ) rethrows -> Result {
+        switch self {
+        case .inBuffer: try buffer.values.withUnsafeBufferPointer(body)
+        case .shared(let sum): try body(sum)
+        }
+    }
 }
 
 extension GradientBuckets {

@@ -44,10 +44,7 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
             model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
         lastCommunicationSeconds = summed.waited
         optimizer.learningRate = context.learningRate
-        switch summed.gradient {
-        case .inBuffer: optimizer.step(parameters: &model.parameters, gradient: gradient)
-        case .shared(let sum): optimizer.step(parameters: &model.parameters, gradient: sum)
-        }
+        summed.gradient.withValues(in: gradient) { optimizer.step(parameters: &model.parameters, gradient: $0) }
         return local
     }
 

@@ -120,17 +120,13 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         let divergence = regularizer()
         let n = Double(trainingSamples)
         var gradient = ParameterBuffer<Scalar>(layout: parameters.layout)
-        func combine(_ g: UnsafeBufferPointer<Scalar>) {
+        summed.gradient.withValues(in: dataGradient) { g in
             for i in 0..<count {
                 let data = Double(g[i])
                 let slope = Self.sigmoid(Double(parameters.values[count + i]))
                 gradient.values[i] = Scalar(data + divergence.mean[i] / n)
                 gradient.values[count + i] = Scalar((data * epsilon[i] + divergence.std[i] / n) * slope)
             }
-        }
-        switch summed.gradient {
-        case .inBuffer: dataGradient.values.withUnsafeBufferPointer { combine($0) }
-        case .shared(let sum): combine(sum)
         }
         optimizer.learningRate = context.learningRate
         optimizer.step(parameters: &parameters, gradient: gradient)
