@@ -48,7 +48,8 @@ struct Train: ParsableCommand {
             let outcome = try TrainingSession.run(
                 config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
                 commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,
-                observer: observer, logs: context.records, faults: try Runtime.faultInjection())
+                observer: observer, logs: context.records, faults: try Runtime.faultInjection(),
+                afterFailure: { path in Self.writeReport(runDirectory: path, logger: context.logger) })
             guard context.communicator.isCoordinator else { return }
             let summary = outcome.summary
             if let validation = summary.validation { Console.output(Self.describe(validation)) }
@@ -61,8 +62,9 @@ struct Train: ParsableCommand {
     }
 
     /// Writes RUN/report.html unless the run's config says `run.report: false`. Training must not import
-    /// Reports, so the coordinator does it here once the session has returned and run.json is final. A report
-    /// that cannot be written is a warning: the run itself succeeded.
+    /// Reports, so the coordinator does it here once run.json is final: after the session has returned, or
+    /// after it failed (the report then says so, with the error, and shows what ran until then). A report
+    /// that cannot be written is a warning.
     static func writeReport(runDirectory path: String, logger: Logger) {
         guard let config = try? ConfigLoader.load(path: RunDirectory(existing: path).configPath),
             config.boolean("run.report")

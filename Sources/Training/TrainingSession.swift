@@ -22,11 +22,13 @@ public enum TrainingSession {
     ]
 
     /// Trains from `config`, or resumes the run in `resume` (whose config.yaml, with `resumeOverrides` on top,
-    /// is used instead).
+    /// is used instead). When training fails after the coordinator has made the run directory, run.json is
+    /// marked failed and `afterFailure` is called with the directory's path (to write a report of what ran)
+    /// before the error is rethrown.
     public static func run(
         config: ResolvedConfig, resume: String? = nil, resumeOverrides: [String] = [], commandLine: [String],
         communicator: any Communicator, logger: Logger, observer: (any TrainingObserver)?,
-        logs: LogRecordBuffer? = nil, faults: FaultInjection? = nil
+        logs: LogRecordBuffer? = nil, faults: FaultInjection? = nil, afterFailure: ((String) -> Void)? = nil
     ) throws -> Outcome {
         var config = config
         var checkpoint: CheckpointFile?
@@ -92,7 +94,10 @@ public enum TrainingSession {
             return Outcome(summary: summary, runDirectory: directory?.path)
         } catch {
             info.finish(status: "failed", error: "\(error)")
-            if let directory { try? AtomicFile.write(string: info.json, to: directory.runInfoPath) }
+            if let directory {
+                try? AtomicFile.write(string: info.json, to: directory.runInfoPath)
+                afterFailure?(directory.path)
+            }
             throw error
         }
     }

@@ -125,6 +125,22 @@ import Testing
         #expect(page.sectionIDs.contains("training"))
     }
 
+    /// A run that fails on the coordinator still leaves a report: it says the run failed, with the error,
+    /// and shows the steps that ran.
+    @Test func aFailedRunLeavesAReportThatSaysSo() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-report-failed")
+        let output = try BuiltProducts.run(
+            BuiltProducts.partita,
+            ["train", "--plain", "--set", "run.dir=\(directory)", "--set", "train.log_every=2"],
+            environment: ["PARTITA_FAULT": "nan:rank=0:step=12"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("the training loss became nan at step 12"), "\(output.stderr)")
+        let page = try String(contentsOfFile: directory + "/digits-mlp/report.html", encoding: .utf8)
+        #expect(page.contains("The run failed: "), "no failure notice in the report")
+        #expect(page.contains("the training loss became nan at step 12"))
+        #expect(try ReportPage(contentsOfFile: directory + "/digits-mlp/report.html").sectionIDs.contains("training"))
+    }
+
     @Test func aTruncatedMetricsLineIsReportedAndTheRestShown() throws {
         let run = try Self.train(["run.report=false"])
         let trainRecords = try Self.metrics(run, split: "train").count
