@@ -89,6 +89,23 @@ import Testing
         }
     }
 
+    /// A singular positive semi-definite H̄ (eigenvalues 0 and 2) with ḡ in its range: H̄ + ½λxD² is singular
+    /// at the lower bracket x = 0, yet the step exists. With D = I and ḡ = (1, 1) the stationarity equations
+    /// `(H̄ + ½λ‖η‖)η = ḡ` give η₁ = η₂ = 1/(2 + r/2) with r = ‖η‖ = √2·η₁, so r² + 4r − 2√2 = 0.
+    @Test func singularPositiveSemiDefiniteHessian() throws {
+        let (gBar, hBar) = ([1.0, 1.0], [1.0, 1, 1, 1])
+        let step = try GroupedNewtonSolver.orderThree(gBar: gBar, hBar: hBar, d3: [1, 1], lambda: 1)
+        let r = -2 + (4 + 2 * 2.0.squareRoot()).squareRoot()
+        #expect(abs(step.r - r) < 1e-10, "r = \(step.r)")
+        #expect(abs(step.eta[0] - 1 / (2 + r / 2)) < 1e-10 && abs(step.eta[1] - 1 / (2 + r / 2)) < 1e-10, "\(step.eta)")
+        // The residual of the stationarity equations at the returned η.
+        let norm = (step.eta[0] * step.eta[0] + step.eta[1] * step.eta[1]).squareRoot()
+        for i in 0..<2 {
+            let row = hBar[2 * i] * step.eta[0] + hBar[2 * i + 1] * step.eta[1] + 0.5 * norm * step.eta[i]
+            #expect(abs(row - gBar[i]) < 1e-10)
+        }
+    }
+
     @Test func brentFindsRoots() {
         let root = GroupedNewtonSolver.brent({ $0 * $0 * $0 - 2 * $0 - 5 }, 2, 3)  // Wallis's cubic
         #expect(abs(root! - 2.0945514815423265) < 1e-12)
