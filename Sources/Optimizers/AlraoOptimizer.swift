@@ -189,10 +189,12 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
     public mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError) {
         bodySteps = try state.counter("steps")
         copySteps = try state.vector("copy_steps", count: copyRanges.count).map { Int64($0) }
-        moment1 = state.buffers[kind == .adam ? "exp_avg" : "momentum"] ?? []
-        moment2 = state.buffers["exp_avg_sq"] ?? []
-        if bodySteps > 0 && (momentum > 0 || kind == .adam) && moment1.count != parameterCount {
-            throw .stateMismatch("the moments have \(moment1.count) values, the model \(parameterCount)")
+        guard bodySteps > 0 && (momentum > 0 || kind == .adam) else {
+            (moment1, moment2) = ([], [])
+            return
         }
+        let first = try state.buffer(kind == .adam ? "exp_avg" : "momentum", count: parameterCount)
+        moment2 = kind == .adam ? try state.buffer("exp_avg_sq", count: parameterCount) : []
+        moment1 = first
     }
 }
