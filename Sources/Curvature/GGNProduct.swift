@@ -29,8 +29,13 @@ extension MLP {
             }
             if l < architecture.layerCount - 1 {
                 var a = zDot
-                let z = pass.preactivations[l]
-                for k in a.storage.indices { a.storage[k] *= architecture.activation.derivative(z.storage[k]) }
+                pass.preactivations[l].storage.withUnsafeBufferPointer { z in
+                    pass.activations[l].storage.withUnsafeBufferPointer { act in
+                        a.storage.withUnsafeMutableBufferPointer { ap in
+                            architecture.activation.backward(z: z, a: act, dA: UnsafeBufferPointer(ap), into: ap)
+                        }
+                    }
+                }
                 aDot = a
             }
         }

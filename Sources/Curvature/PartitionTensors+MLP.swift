@@ -82,7 +82,7 @@ extension PartitionTensors {
 
         // Per subset: the tangents (kept: Ż of every layer, for the pairwise terms) and the one-subset terms.
         var firstTangents = [[Matrix<Scalar>?]]()  // [subset][layer]
-        var crossGEMMs = [[Matrix<Scalar>?]]()  // [subset][layer]: δ_lᵀ·Ȧᵢ_{l−1} where some subset owns W_l
+        var crossGEMMs = [[Matrix<Scalar>?]]()  // [subset][layer]: δ_lᵀ·Ȧᵢ_{l−1}
         for i in 0..<s {
             let start = coverage.firstLayer[i]
             var zDot = [Matrix<Scalar>?](repeating: nil, count: layers)
@@ -115,10 +115,8 @@ extension PartitionTensors {
                 if let aDDot, ownsWeight {
                     result.d3[i] += 3 * Self.innerProductOfGEMM(deltaZ[l]!, aDDot, direction, weightView)
                 }
-                // δ_lᵀ·Ȧᵢ_{l−1}, for every subset that owns W_l (the pairs' cross terms).
-                if let aDot, coverage.weightOwners[l].isEmpty == false {
-                    cross[l] = Self.gemmTN(deltaZ[l]!, aDot)
-                }
+                // δ_lᵀ·Ȧᵢ_{l−1}, for the pairs' cross terms with the subset that owns W_l.
+                if let aDot { cross[l] = Self.gemmTN(deltaZ[l]!, aDot) }
                 zDot[l] = z1
                 zDDot[l] = z2
                 if l < layers - 1 {
@@ -157,7 +155,7 @@ extension PartitionTensors {
                 var value = 0.0
                 for (a, b) in [(i, j), (j, i)] {
                     for l in 0..<layers {
-                        guard let cross = crossGEMMs[a][l], coverage.weightOwners[l].contains(b) else { continue }
+                        guard let cross = crossGEMMs[a][l], coverage.weightOwner[l] == b else { continue }
                         value += Self.innerProduct(cross, direction, layout.views(ofLayer: l).weight)
                     }
                 }
@@ -226,8 +224,8 @@ struct Coverage {
     let subsetOfView: [String: Int]
     /// The first layer each subset touches.
     let firstLayer: [Int]
-    /// For each layer, the subsets holding its weight.
-    let weightOwners: [Set<Int>]
+    /// For each layer, the subset holding its weight (every tensor is in exactly one subset).
+    let weightOwner: [Int]
 
     init(partition: Partition, layout: ParameterLayout) {
         var subsetOfView = [String: Int]()
@@ -249,9 +247,7 @@ struct Coverage {
         firstLayer = partition.subsets.indices.map { s in
             layout.views.filter { subsetOfView[$0.name] == s }.map(\.layer).min() ?? layout.layerCount
         }
-        weightOwners = (0..<layout.layerCount).map { l in
-            Set(layout.views.filter { $0.layer == l && $0.role == .weight }.compactMap { subsetOfView[$0.name] })
-        }
+        weightOwner = (0..<layout.layerCount).map { l in subsetOfView[layout.views(ofLayer: l).weight.name]! }
     }
 
     func covers(subset: Int, view: ParameterView) -> Bool { subsetOfView[view.name] == subset }

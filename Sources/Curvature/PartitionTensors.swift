@@ -6,7 +6,7 @@
 ///     H̄ᵢⱼ = ∂²φ/∂tᵢ∂tⱼ    = u₍ᵢ₎ᵀ·H·u₍ⱼ₎                (S×S, symmetric)
 ///     D3ᵢ = ∂³φ/∂tᵢ³                                   (S, the diagonal of the order-3 tensor)
 ///
-/// All three are sums over samples, so shards on several ranks add up (`+`); they are kept in Double.
+/// All three are sums over samples, so shards on several ranks add up (an all-reduce sum of `flattened`); they are kept in Double.
 public struct PartitionTensors: Sendable, Equatable {
     public var gBar: [Double]
     /// Row-major S×S.
@@ -34,9 +34,5 @@ public struct PartitionTensors: Sendable, Equatable {
     public init(flattened values: [Double], count s: Int) {
         precondition(values.count == s * s + 2 * s, "PartitionTensors: \(values.count) values for S = \(s)")
         self.init(gBar: Array(values[0..<s]), hBar: Array(values[s..<(s + s * s)]), d3: Array(values[(s + s * s)...]))
-    }
-
-    public static func + (a: PartitionTensors, b: PartitionTensors) -> PartitionTensors {
-        PartitionTensors(flattened: zip(a.flattened, b.flattened).map(+), count: a.count)
     }
 }

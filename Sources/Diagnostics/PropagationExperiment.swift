@@ -84,8 +84,9 @@ public struct PropagationExperiment: Sendable {
         var z = [Double](repeating: 0, count: sizes.max()!)
         var a = z
         let key = StreamKey.propagationExperiment.with(index: streamIndex)
+        let words = wordsPerSample
         for sample in range {
-            var stream = RandomStream(seed: seed, key: key, position: UInt64(sample) * wordsPerSample)
+            var stream = RandomStream(seed: seed, key: key, position: UInt64(sample) * words)
             switch network {
             case .weibull(let pair):
                 for j in 0..<sizes[1] { z[j] = stream.normal() }

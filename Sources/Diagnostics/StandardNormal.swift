@@ -1,12 +1,7 @@
 import RealModule
 
-/// The standard normal law N(0, 1) in Double: density, distribution function, survival and quantile.
+/// The standard normal law N(0, 1) in Double: distribution function, survival and quantile.
 public enum StandardNormal {
-    /// φ(x) = e^{−x²/2}/√(2π).
-    public static func density(_ x: Double) -> Double {
-        Double.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
-    }
-
     /// Φ(x) = ½·erfc(−x/√2), accurate in the lower tail (no cancellation).
     public static func cdf(_ x: Double) -> Double {
         0.5 * Double.erfc(-x / 2.0.squareRoot())

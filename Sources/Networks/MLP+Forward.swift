@@ -66,7 +66,7 @@ extension MLPArchitecture {
         for l in 0..<layerCount {
             let (inputs, outputs) = (sizes[l], sizes[l + 1])
             let (weightView, biasView) = layout.views(ofLayer: l)
-            let layerInput = l == 0 ? pass.input : pass.activations[l - 1]
+            let layerInput = pass.layerInput(l)
             layerInput.storage.withUnsafeBufferPointer { x in
                 pass.preactivations[l].storage.withUnsafeMutableBufferPointer { z in
                     if let biasView {

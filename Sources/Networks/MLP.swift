@@ -47,11 +47,6 @@ public struct MLPArchitecture: Hashable, Sendable {
         }
         return ParameterLayout(tensors)
     }
-
-    /// Multiply-accumulates of one forward pass for one sample.
-    public var multiplyAccumulates: Int {
-        (0..<layerCount).reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] }
-    }
 }
 
 /// A multilayer perceptron whose parameters live in one flat `ParameterBuffer`.

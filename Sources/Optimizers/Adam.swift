@@ -74,10 +74,13 @@ public struct Adam<Scalar: BLASScalar>: Optimizer {
 
     public mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError) {
         steps = try state.counter("steps")
-        firstMoment = state.buffers["exp_avg"] ?? []
-        secondMoment = state.buffers["exp_avg_sq"] ?? []
-        guard firstMoment.count == secondMoment.count else {
-            throw .stateMismatch("exp_avg has \(firstMoment.count) values, exp_avg_sq \(secondMoment.count)")
+        guard steps > 0 else {
+            (firstMoment, secondMoment) = ([], [])
+            return
         }
+        // After a step the moments are part of the state: a state without them cannot continue exactly.
+        let first = try state.buffer("exp_avg")
+        secondMoment = try state.buffer("exp_avg_sq", count: first.count)
+        firstMoment = first
     }
 }

@@ -32,6 +32,8 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
     public let copyRanges: [Range<Int>]
     public let copyRates: [Double]
 
+    /// The body's momentum factor per parameter, `1 − m·clamp(√η, 0, 1/m)` (empty without momentum).
+    private let bodyMomentumFactors: [Scalar]
     private var moment1: [Scalar] = []
     private var moment2: [Scalar] = []
     private var bodySteps: Int64 = 0
@@ -64,6 +66,8 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
         self.copyRanges = copyRanges
         self.copyRates = copyRates
         copySteps = [Int64](repeating: 0, count: copyRanges.count)
+        let m = Scalar(momentum)
+        bodyMomentumFactors = momentum > 0 ? bodyRates.map { 1 - m * min(max($0.squareRoot(), 0), 1 / m) } : []
     }
 
     public var name: String { "alrao-\(kind.rawValue)" }
@@ -100,17 +104,33 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
     private mutating func bodySGD(
         _ theta: UnsafeMutableBufferPointer<Scalar>, _ g: UnsafeBufferPointer<Scalar>, _ rates: [Scalar]
     ) {
-        let (m, decay, keep) = (Scalar(momentum), Scalar(weightDecay), Scalar(1 - dampening))
-        let first = bodySteps == 1
-        moment1.withUnsafeMutableBufferPointer { b in
-            for (j, i) in bodyRange.enumerated() {
-                let d = g[i] + decay * theta[i]
-                guard momentum > 0 else {
-                    theta[i] -= rates[j] * d
-                    continue
+        let (decay, keep) = (Scalar(weightDecay), Scalar(1 - dampening))
+        let (lower, count) = (bodyRange.lowerBound, bodyRange.count)
+        // One loop per case, with no branch inside (as in `SGD.step`).
+        rates.withUnsafeBufferPointer { eta in
+            guard momentum > 0 else {
+                for j in 0..<count {
+                    let i = lower + j
+                    theta[i] -= eta[j] * (g[i] + decay * theta[i])
                 }
-                b[i] = first ? d : b[i] * (1 - m * min(max(rates[j].squareRoot(), 0), 1 / m)) + keep * d
-                theta[i] -= rates[j] * b[i]
+                return
+            }
+            moment1.withUnsafeMutableBufferPointer { b in
+                if bodySteps == 1 {
+                    for j in 0..<count {
+                        let i = lower + j
+                        b[i] = g[i] + decay * theta[i]
+                        theta[i] -= eta[j] * b[i]
+                    }
+                } else {
+                    bodyMomentumFactors.withUnsafeBufferPointer { factor in
+                        for j in 0..<count {
+                            let i = lower + j
+                            b[i] = b[i] * factor[j] + keep * (g[i] + decay * theta[i])
+                            theta[i] -= eta[j] * b[i]
+                        }
+                    }
+                }
             }
         }
     }
@@ -120,15 +140,21 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
         first: Bool
     ) {
         let (m, decay, keep) = (Scalar(momentum), Scalar(weightDecay), Scalar(1 - dampening))
+        guard momentum > 0 else {
+            for i in range { theta[i] -= rate * (g[i] + decay * theta[i]) }
+            return
+        }
         moment1.withUnsafeMutableBufferPointer { b in
-            for i in range {
-                let d = g[i] + decay * theta[i]
-                guard momentum > 0 else {
-                    theta[i] -= rate * d
-                    continue
+            if first {
+                for i in range {
+                    b[i] = g[i] + decay * theta[i]
+                    theta[i] -= rate * b[i]
                 }
-                b[i] = first ? d : m * b[i] + keep * d
-                theta[i] -= rate * b[i]
+            } else {
+                for i in range {
+                    b[i] = m * b[i] + keep * (g[i] + decay * theta[i])
+                    theta[i] -= rate * b[i]
+                }
             }
         }
     }
@@ -163,10 +189,12 @@ public struct AlraoOptimizer<Scalar: BLASScalar>: Sendable {
     public mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError) {
         bodySteps = try state.counter("steps")
         copySteps = try state.vector("copy_steps", count: copyRanges.count).map { Int64($0) }
-        moment1 = state.buffers[kind == .adam ? "exp_avg" : "momentum"] ?? []
-        moment2 = state.buffers["exp_avg_sq"] ?? []
-        if bodySteps > 0 && (momentum > 0 || kind == .adam) && moment1.count != parameterCount {
-            throw .stateMismatch("the moments have \(moment1.count) values, the model \(parameterCount)")
+        guard bodySteps > 0 && (momentum > 0 || kind == .adam) else {
+            (moment1, moment2) = ([], [])
+            return
         }
+        let first = try state.buffer(kind == .adam ? "exp_avg" : "momentum", count: parameterCount)
+        moment2 = kind == .adam ? try state.buffer("exp_avg_sq", count: parameterCount) : []
+        moment1 = first
     }
 }

@@ -99,8 +99,12 @@ public enum GroupedNewtonSolver {
         }
         // Root search on f.
         var lowValue = f(x0)
-        if lowValue == nil {
-            x0 *= 1.001
+        let shift = 0.5 * lambda * (d.map { $0 * $0 }.max() ?? 0)
+        if lowValue == nil && shift > 0 {
+            // H̄ + ½λx0·D² is exactly singular (x0 = 0 when H̄ is singular positive semi-definite): step just past
+            // x0, by 0.1 % of it but at least by a shift ½λx·max D² of 1e-9 of H̄'s largest entry (x0 can be 0).
+            let hScale = hBar.map { abs($0) }.max() ?? 0
+            x0 += max(1e-3 * x0, 1e-9 * (hScale > 0 ? hScale : 1) / shift)
             lowValue = f(x0)
         }
         guard let fLow = lowValue, fLow > 0 else { throw .rootNotFound }

@@ -68,10 +68,10 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
 }
 
 extension OptimizerState {
-    /// The buffer `name`, checked to hold `count` values.
-    public func buffer(_ name: String, count: Int) throws(OptimizerError) -> [Scalar] {
+    /// The buffer `name`, checked to hold `count` values when `count` is given.
+    public func buffer(_ name: String, count: Int? = nil) throws(OptimizerError) -> [Scalar] {
         guard let buffer = buffers[name] else { throw .stateMismatch("missing buffer '\(name)'") }
-        guard buffer.count == count else {
+        if let count, buffer.count != count {
             throw .stateMismatch("buffer '\(name)' has \(buffer.count) values, the model has \(count)")
         }
         return buffer

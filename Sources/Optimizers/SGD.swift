@@ -87,8 +87,7 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
     public mutating func restore(_ state: OptimizerState<Scalar>) throws(OptimizerError) {
         steps = try state.counter("steps")
         if momentum > 0 && steps > 0 {
-            guard let buffer = state.buffers["momentum"] else { throw .stateMismatch("missing buffer 'momentum'") }
-            velocity = buffer
+            velocity = try state.buffer("momentum")
         } else {
             velocity = []
         }

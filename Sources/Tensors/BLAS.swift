@@ -79,24 +79,4 @@ public enum BLAS {
         guard m > 0 && n > 0 else { return }
         Scalar.blasGEMV(transA, m: m, n: n, alpha: alpha, a: a, lda: n, x: x, beta: beta, y: y)
     }
-
-    /// `y ← α·x + y`.
-    public static func axpy<Scalar: BLASScalar>(_ alpha: Scalar, _ x: [Scalar], _ y: inout [Scalar]) {
-        precondition(x.count == y.count, "axpy: x has \(x.count) elements, y has \(y.count)")
-        guard !x.isEmpty else { return }
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                Scalar.blasAXPY(n: px.count, alpha: alpha, x: px.baseAddress!, y: py.baseAddress!)
-            }
-        }
-    }
-
-    /// `xᵀy`.
-    public static func dot<Scalar: BLASScalar>(_ x: [Scalar], _ y: [Scalar]) -> Scalar {
-        precondition(x.count == y.count, "dot: x has \(x.count) elements, y has \(y.count)")
-        guard !x.isEmpty else { return 0 }
-        return x.withUnsafeBufferPointer { px in
-            y.withUnsafeBufferPointer { py in Scalar.blasDOT(n: px.count, x: px.baseAddress!, y: py.baseAddress!) }
-        }
-    }
 }

@@ -19,15 +19,6 @@ where RawSignificand: FixedWidthInteger {
         _ transA: BLAS.Transpose, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
         x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
 
-    /// `y ← α·x + y` over `n` elements. The routines are `cblas_saxpy`, `cblas_daxpy`.
-    static func blasAXPY(n: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
-
-    /// `xᵀy` over `n` elements. The routines are `cblas_sdot`, `cblas_ddot`.
-    static func blasDOT(n: Int, x: UnsafePointer<Self>, y: UnsafePointer<Self>) -> Self
-
-    /// `x ← α·x` over `n` elements. The routines are `cblas_sscal`, `cblas_dscal`.
-    static func blasSCAL(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>)
-
     /// A short name for messages and file formats: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
 }
@@ -54,18 +45,6 @@ extension Float: BLASScalar {
         cblas_sgemv(CblasRowMajor, transA.cblas, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
-    public static func blasAXPY(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
-    }
-
-    public static func blasDOT(n: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
-        cblas_sdot(Int32(n), x, 1, y, 1)
-    }
-
-    public static func blasSCAL(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {
-        cblas_sscal(Int32(n), alpha, x, 1)
-    }
-
     public static var dtypeName: String { "float32" }
 }
 
@@ -85,18 +64,6 @@ extension Double: BLASScalar {
         x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>
     ) {
         cblas_dgemv(CblasRowMajor, transA.cblas, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
-    }
-
-    public static func blasAXPY(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
-        cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
-    }
-
-    public static func blasDOT(n: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> Double {
-        cblas_ddot(Int32(n), x, 1, y, 1)
-    }
-
-    public static func blasSCAL(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>) {
-        cblas_dscal(Int32(n), alpha, x, 1)
     }
 
     public static var dtypeName: String { "float64" }

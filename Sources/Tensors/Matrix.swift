@@ -46,27 +46,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         Array(storage[(r * columns)..<((r + 1) * columns)])
     }
 
-    /// The transpose, `(columns, rows)`.
-    public var transposed: Matrix {
-        var result = Matrix(rows: columns, columns: rows)
-        for r in 0..<rows {
-            for c in 0..<columns { result.storage[c * rows + r] = storage[r * columns + c] }
-        }
-        return result
-    }
-
     /// Euclidean (Frobenius) norm, accumulated in Double.
     public var frobeniusNorm: Double {
         storage.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-    }
-
-    /// The largest absolute elementwise difference to `other`, which must have the same shape.
-    public func maxAbsoluteDifference(_ other: Matrix) -> Double {
-        precondition(
-            rows == other.rows && columns == other.columns,
-            "maxAbsoluteDifference: \(shapeDescription) vs \(other.shapeDescription)")
-        var result = 0.0
-        for i in storage.indices { result = Swift.max(result, abs(Double(storage[i]) - Double(other.storage[i]))) }
-        return result
     }
 }

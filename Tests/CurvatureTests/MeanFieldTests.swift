@@ -17,16 +17,11 @@ import Training
     }
 
     /// A network with v ≠ 0 (after v = 0 the weight part of the Gram matrix vanishes and would go untested).
-    static func network(units: Range<Int> = 0..<7, activation: Activation = .silu) -> MeanFieldNetwork {
+    static func network(activation: Activation = .silu) -> MeanFieldNetwork {
         var network = MeanFieldNetwork(
-            totalWidth: 7, units: units, inputs: 3, activation: activation, std: 0.8, seed: 5)
+            totalWidth: 7, units: 0..<7, inputs: 3, activation: activation, std: 0.8, seed: 5)
         var stream = RandomStream(seed: 6, key: .testing)
-        for u in 0..<network.width {
-            // Skip ahead so that each unit's v depends on its global index, not on the shard.
-            for _ in 0..<(units.lowerBound + u) { _ = stream.normal() }
-            network.v[u] = stream.normal()
-            stream = RandomStream(seed: 6, key: .testing)
-        }
+        network.v = stream.draw(network.width) { $0.normal() }
         return network
     }
 

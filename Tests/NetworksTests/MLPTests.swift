@@ -144,4 +144,24 @@ import Testing
         let b = MLP<Double>(MLPArchitecture(sizes: [301, 200, 10], activation: .relu), initialization: .he, seed: 4)
         #expect(a.parameters["layers.1.weight"] == b.parameters["layers.1.weight"])
     }
+
+    /// `Initialization.variance(inputs:outputs:layer:)` (the variational prior's per-layer variance) is the
+    /// variance the draws have, on both layers of a 300-200-150 network (60 000 and 30 000 weights, 5%).
+    @Test(arguments: [
+        Initialization.he, .gaussian(sigmaW: 1.5, sigmaB: 0.3), .glorot, .weibull(theta: 3, scale: 1.2),
+        .weibullPaired(theta: 3),
+    ])
+    func initializationVarianceIsTheDrawnOne(_ initialization: Initialization) {
+        let architecture = MLPArchitecture(sizes: [300, 200, 150], activation: .relu)
+        let mlp = MLP<Double>(architecture, initialization: initialization, seed: 4)
+        for l in 0..<2 {
+            let w = mlp.parameters["layers.\(l).weight"]
+            let measured = w.reduce(0) { $0 + $1 * $1 } / Double(w.count)
+            let promised = initialization.variance(
+                inputs: architecture.sizes[l], outputs: architecture.sizes[l + 1], layer: l)
+            #expect(
+                Tolerance.relativeError(measured, promised) < 0.05,
+                "\(initialization) layer \(l): measured \(measured), variance(...) \(promised)")
+        }
+    }
 }

@@ -92,6 +92,57 @@ import Testing
         }
     }
 
+    /// After a step the moments are part of the state: a state that lacks one is refused instead of silently
+    /// restarting it. Before any step no moment is needed.
+    @Test func restoreRefusesMissingMoments() throws {
+        var adam = try Adam<Double>(learningRate: 0.1)
+        var theta = Self.buffer([1, 2, 3, 4, 5, 6])
+        adam.step(parameters: &theta, gradient: Self.gradient(0))
+        #expect(throws: OptimizerError.stateMismatch("missing buffer 'exp_avg'")) {
+            var fresh = try Adam<Double>(learningRate: 0.1)
+            try fresh.restore(OptimizerState(counters: ["steps": 1]))
+        }
+        var state = adam.state
+        state.buffers["exp_avg_sq"] = nil
+        #expect(throws: OptimizerError.stateMismatch("missing buffer 'exp_avg_sq'")) {
+            var fresh = try Adam<Double>(learningRate: 0.1)
+            try fresh.restore(state)
+        }
+        state = adam.state
+        state.buffers["exp_avg"] = nil
+        #expect(throws: OptimizerError.stateMismatch("missing buffer 'exp_avg'")) {
+            var fresh = try Adam<Double>(learningRate: 0.1)
+            try fresh.restore(state)
+        }
+        state = adam.state
+        state.buffers["exp_avg_sq"]!.removeLast()
+        #expect(throws: OptimizerError.self) {
+            var fresh = try Adam<Double>(learningRate: 0.1)
+            try fresh.restore(state)
+        }
+        var fresh = try Adam<Double>(learningRate: 0.1)
+        try fresh.restore(OptimizerState(counters: ["steps": 0]))
+
+        var sgd = try SGD<Double>(learningRate: 0.1, momentum: 0.5)
+        sgd.step(parameters: &theta, gradient: Self.gradient(0))
+        #expect(throws: OptimizerError.stateMismatch("missing buffer 'momentum'")) {
+            var fresh = try SGD<Double>(learningRate: 0.1, momentum: 0.5)
+            try fresh.restore(OptimizerState(counters: ["steps": 1]))
+        }
+
+        var alrao = try AlraoOptimizer<Double>(
+            kind: .adam, bodyRange: 0..<4, bodyRates: [0.1, 0.1, 0.1, 0.1], copyRanges: [4..<6], copyRates: [0.1])
+        var values = theta.values
+        alrao.step(parameters: &values, gradient: Self.gradient(0).values)
+        state = alrao.state
+        state.buffers["exp_avg_sq"] = nil
+        #expect(throws: OptimizerError.stateMismatch("missing buffer 'exp_avg_sq'")) {
+            var fresh = try AlraoOptimizer<Double>(
+                kind: .adam, bodyRange: 0..<4, bodyRates: [0.1, 0.1, 0.1, 0.1], copyRanges: [4..<6], copyRates: [0.1])
+            try fresh.restore(state)
+        }
+    }
+
     @Test func badHyperparametersAreRejectedWithTheirName() {
         #expect(throws: OptimizerError.invalidHyperparameter(name: "lr", value: -1, requirement: "a positive number")) {
             try SGD<Float>(learningRate: -1)

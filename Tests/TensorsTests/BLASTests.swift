@@ -37,11 +37,4 @@ import Testing
         // 2·[[19, 22], [43, 50]] + 3 = [[41, 47], [89, 103]], by hand.
         #expect(c == Matrix([[41, 47], [89, 103]]))
     }
-
-    @Test func axpyAndDot() {
-        var y: [Double] = [1, 2, 3]
-        BLAS.axpy(2, [1, 1, 1], &y)
-        #expect(y == [3, 4, 5])
-        #expect(BLAS.dot(y, [1, 0, 2]) == 13)
-    }
 }
