@@ -266,7 +266,8 @@ public struct CEmitter: Sendable {
             case .relu: "relu (fused clamp)"
             default: "\(layer.activation.name) (256-entry table)"
             }
-        let zeros = layer.weights.values.lazy.filter { $0 == 0 }.count
+        let zeros = layer.zeroCount
+        // 100·zeros/count rather than 100·sparsity: the two can differ in the last bit, enough to move a tenth.
         let percent = Double(zeros) * 100 / Double(max(layer.weights.values.count, 1))
         var lines = [
             "/* Layer \(l): fully connected \(layer.inputs) -> \(layer.outputs), \(activationNote)",

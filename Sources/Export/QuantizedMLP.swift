@@ -70,10 +70,11 @@ public struct QuantizedDenseLayer: Sendable, Equatable {
     /// Whether weights and multipliers are per channel.
     public var isPerChannel: Bool { multipliers.count == outputs && weights.scales.count == outputs && outputs > 1 }
 
-    /// The fraction of weights that are exactly zero.
-    public var sparsity: Double {
-        Double(weights.values.lazy.filter { $0 == 0 }.count) / Double(max(weights.values.count, 1))
-    }
+    /// The number of weights that are exactly zero.
+    public var zeroCount: Int { weights.values.lazy.filter { $0 == 0 }.count }
+
+    /// The fraction of weights that are exactly zero, `zeroCount / (outputs·inputs)` (0 for no weights).
+    public var sparsity: Double { Double(zeroCount) / Double(max(weights.values.count, 1)) }
 }
 
 /// An int8 multilayer perceptron: dense layers whose int8 tensors chain (`layers[l].result` is
