@@ -51,8 +51,7 @@ public struct CEmitter: Sendable {
 
     /// The architecture in one phrase: `int8 MLP 64-32-16-10, relu`.
     var shapePhrase: String {
-        "int8 MLP " + model.sizes.map(String.init).joined(separator: "-") + ", "
-            + (model.layers.count > 1 ? model.layers[0].activation.name : "linear")
+        "int8 MLP " + model.sizes.map(String.init).joined(separator: "-") + ", " + model.hiddenActivationName
     }
 
     // MARK: model.h

@@ -119,7 +119,7 @@ public struct ExportReport: Codable, Sendable, Equatable {
     ) {
         sizes = model.sizes
         self.originalSizes = originalSizes
-        activation = model.layers.count > 1 ? model.layers[0].activation.name : "identity"
+        activation = model.hiddenActivationName
         macs = model.multiplyAccumulates
         flashBytes = Flash(
             weights: footprint.weights, biases: footprint.biases, multipliers: footprint.multipliers,

@@ -104,6 +104,9 @@ public struct QuantizedMLP: Sendable, Equatable {
     public var input: QuantizationParameters { layers[0].input }
     /// The parameters of the network's int8 output.
     public var output: QuantizationParameters { layers[layers.count - 1].result }
+    /// The hidden layers' activation (`relu`, `tanh`, ...), or `identity` for a single layer (no hidden
+    /// layer): the name in export.json and in the generated code's header comment.
+    public var hiddenActivationName: String { layers.count > 1 ? layers[0].activation.name : "identity" }
     /// Multiply-accumulates of one inference.
     public var multiplyAccumulates: Int { layers.reduce(0) { $0 + $1.inputs * $1.outputs } }
 }
