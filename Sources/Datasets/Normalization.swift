@@ -35,27 +35,14 @@ public enum Normalization: Sendable, Equatable {
         let columns = features.columns
         var mean = [Double](repeating: 0, count: columns)
         var squares = [Double](repeating: 0, count: columns)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(columns, 1))
-        defer { scratch.deallocate() }
-        features.source.withUnsafeBytes { bytes in
-            let base = bytes.baseAddress! + features.byteOffset
-            func load(_ row: Int) {
-                precondition(
-                    (0..<features.rows).contains(row), "fitStandardize: row \(row) outside 0..<\(features.rows)")
-                FeatureStorage.convert(
-                    base + row * features.rowByteCount, features.elementType, count: columns, into: scratch)
-            }
-            for row in rows {
-                load(row)
-                for c in 0..<columns { mean[c] += scratch[c] }
-            }
-            for c in 0..<columns { mean[c] /= Double(rows.count) }
-            for row in rows {
-                load(row)
-                for c in 0..<columns {
-                    let deviation = scratch[c] - mean[c]
-                    squares[c] += deviation * deviation
-                }
+        features.forEachRow(rows, caller: "fitStandardize") { _, row in
+            for c in 0..<columns { mean[c] += row[c] }
+        }
+        for c in 0..<columns { mean[c] /= Double(rows.count) }
+        features.forEachRow(rows, caller: "fitStandardize") { _, row in
+            for c in 0..<columns {
+                let deviation = row[c] - mean[c]
+                squares[c] += deviation * deviation
             }
         }
         let std = squares.map { sum in
