@@ -223,10 +223,7 @@ enum ModelExport {
         case .none: ["none": []]
         case .scale(let factor): ["scale": [factor]]
         case .standardize(let mean, let std):
-            [
-                "standardize_mean": mean,
-                "standardize_std": std.map { $0 < Normalization.standardDeviationFloor ? 1 : $0 },
-            ]
+            ["standardize_mean": mean, "standardize_std": std]
         case .unitNorm: ["unit_norm": []]
         }
     }

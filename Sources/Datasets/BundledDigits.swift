@@ -11,10 +11,6 @@ public enum BundledDigits {
     /// The data set's name in logs and configs.
     public static let name = "digits"
 
-    /// The number of samples.
-    public static let count = 1797
-    /// The number of features: 8×8 pixels.
-    public static let featureCount = 64
     /// The number of classes: the digits 0...9.
     public static let classCount = 10
 

@@ -26,13 +26,9 @@ public enum CSVFile {
     public static func read(
         path: String, labelColumn: Int = -1, header: Header = .auto
     ) throws -> (features: FeatureStorage, labels: [Double]) {
-        let file = try MappedFile(path: path)
-        if Gzip.isCompressed(file.bytes) {
-            let text = try Gzip.decompress(file.bytes, path: path)
-            guard !text.isEmpty else { throw DataError.malformed(path: path, problem: "empty after decompression") }
-            return try text.withUnsafeBytes { try parse($0, path: path, labelColumn: labelColumn, header: header) }
-        }
-        return try parse(file.bytes, path: path, labelColumn: labelColumn, header: header)
+        // The parsed values are copied into owned memory, so a decompressed file need not be cached.
+        let (source, _) = try DataFile.load(path: path, cacheDirectory: nil)
+        return try source.withUnsafeBytes { try parse($0, path: path, labelColumn: labelColumn, header: header) }
     }
 
     /// Parses CSV text (the contents of `path`, which names it in messages).

@@ -91,13 +91,20 @@ public enum DecompressionCache {
 enum DataFile {
     /// The bytes of the file at `path`: the file itself, memory-mapped, or if it is gzip-compressed its
     /// decompressed contents (then `wasCompressed` is true, so messages can say "decompressed"), mapped from
-    /// the cache in `cacheDirectory` when possible and in memory otherwise.
+    /// the cache in `cacheDirectory` when possible and in memory otherwise (always in memory without a
+    /// `cacheDirectory`).
+    ///
+    /// The bytes are never empty: an empty file throws `DataError.empty` (from `MappedFile`), and a gzip file
+    /// that decompresses to nothing throws `.malformed` "empty after decompression". (A cached decompression
+    /// is never empty either: `MappedFile` refuses a zero-byte cache file, which sends an empty result here.)
     static func load(path: String, cacheDirectory: String?) throws -> (source: ByteSource, wasCompressed: Bool) {
         let file = try MappedFile(path: path)
         guard Gzip.isCompressed(file.bytes) else { return (.mapped(file), false) }
         if let cacheDirectory, let cached = try DecompressionCache.cachedDecompression(of: file, in: cacheDirectory) {
             return (.mapped(cached), true)
         }
-        return (.owned(try Gzip.decompress(file.bytes, path: path)), true)
+        let decompressed = try Gzip.decompress(file.bytes, path: path)
+        guard !decompressed.isEmpty else { throw DataError.malformed(path: path, problem: "empty after decompression") }
+        return (.owned(decompressed), true)
     }
 }

@@ -182,19 +182,35 @@ public struct FeatureStorage: Sendable {
         normalization.checkFits(columns: columns)
         guard columns > 0 else { return }
         let columns = columns
+        matrix.storage.withUnsafeMutableBufferPointer { output in
+            forEachRow(indices, caller: "gather") { i, row in
+                normalization.apply(to: row)
+                let target = output.baseAddress! + i * columns
+                for c in 0..<columns { target[c] = S(row[c]) }
+            }
+        }
+    }
+
+    /// Calls `body(i, row)` for `i` in `0..<indices.count`, in order, with row `indices[i]` converted to
+    /// `Double` (one loop chosen by the element type) into a scratch buffer of `columns` values that is
+    /// reused from row to row: `body` may change it, but must not keep it. Traps, naming `caller`, on a row
+    /// outside `0..<rows`.
+    func forEachRow(
+        _ indices: [Int], caller: String, _ body: (Int, UnsafeMutableBufferPointer<Double>) -> Void
+    ) {
         let rowCount = rows
-        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: columns)
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(columns, 1))
         defer { scratch.deallocate() }
+        let row = UnsafeMutableBufferPointer(rebasing: scratch[0..<columns])
         source.withUnsafeBytes { bytes in
-            let base = bytes.baseAddress! + byteOffset
-            matrix.storage.withUnsafeMutableBufferPointer { output in
-                for (i, row) in indices.enumerated() {
-                    precondition((0..<rowCount).contains(row), "gather: row \(row) outside 0..<\(rowCount)")
-                    Self.convert(base + row * rowByteCount, elementType, count: columns, into: scratch.baseAddress!)
-                    normalization.apply(to: scratch)
-                    let target = output.baseAddress! + i * columns
-                    for c in 0..<columns { target[c] = S(scratch[c]) }
+            for (i, index) in indices.enumerated() {
+                precondition((0..<rowCount).contains(index), "\(caller): row \(index) outside 0..<\(rowCount)")
+                if columns > 0 {
+                    Self.convert(
+                        bytes.baseAddress! + byteOffset + index * rowByteCount, elementType, count: columns,
+                        into: scratch.baseAddress!)
                 }
+                body(i, row)
             }
         }
     }

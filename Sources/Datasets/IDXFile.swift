@@ -19,10 +19,6 @@ public enum IDXFile {
         let (source, wasCompressed) = try DataFile.load(path: path, cacheDirectory: cacheDirectory)
         let holder = wasCompressed ? "decompressed file" : "file"
         return try source.withUnsafeBytes { bytes in
-            guard !bytes.isEmpty else {
-                if wasCompressed { throw DataError.malformed(path: path, problem: "empty after decompression") }
-                throw DataError.empty(path: path)
-            }
             guard bytes.count >= 4 else {
                 throw DataError.truncated(
                     path: path,

@@ -4,10 +4,10 @@
 /// The formulas, for a row `x` with `n₀` features:
 /// - `none`: `x`.
 /// - `scale(f)`: `f·x`, e.g. `1/255` for bytes or `1/16` for the digits' pixel counts.
-/// - `standardize(mean, std)`: `(x_j − mean_j) / s_j` per feature `j`, with `s_j = std_j`, or 1 when
-///   `std_j < 1e-8`: a feature that is constant on the training rows (a border pixel that is always 0) is
-///   only centred, as scikit-learn's `StandardScaler` does, instead of being multiplied by 10⁸ on the rows
-///   where it does vary.
+/// - `standardize(mean, std)`: `(x_j − mean_j) / std_j` per feature `j`. `fitStandardize` stores
+///   `std_j = 1` for a feature whose standard deviation is below `standardDeviationFloor` (1e-8): a feature
+///   that is constant on the training rows (a border pixel that is always 0) is only centred, as
+///   scikit-learn's `StandardScaler` does, instead of being multiplied by 10⁸ on the rows where it does vary.
 /// - `unitNorm`: `x·√(n₀/‖x‖²)`, so that `‖x‖²/n₀ = 1` (the mean-field input convention); a zero row stays
 ///   zero.
 public enum Normalization: Sendable, Equatable {
@@ -15,48 +15,40 @@ public enum Normalization: Sendable, Equatable {
     case none
     /// `f·x`.
     case scale(Double)
-    /// `(x_j − mean_j) / s_j` with `s_j = std_j`, or 1 for a (near-)constant feature; `mean` and `std` have one
-    /// entry per feature.
+    /// `(x_j − mean_j) / std_j`; `mean` and `std` have one entry per feature, and every `std_j` is positive
+    /// (`fitStandardize` has already replaced the standard deviation of a (near-)constant feature by 1).
     case standardize(mean: [Double], std: [Double])
     /// `x·√(n₀/‖x‖²)`.
     case unitNorm
 
-    /// Below this standard deviation a feature counts as constant and is divided by 1.
+    /// Below this standard deviation a feature counts as constant: `fitStandardize` stores 1 as its `std`.
     public static let standardDeviationFloor = 1e-8
 
     /// A `standardize` normalization whose mean and (population, divide-by-`n`) standard deviation are
     /// computed over `rows` of `features` only, normally the training rows, so validation and test data are
     /// normalized with statistics they did not contribute to. Two passes in `Double`: the mean, then the
-    /// squared deviations from it.
+    /// squared deviations from it. A standard deviation below `standardDeviationFloor` is stored as 1 (the
+    /// feature is only centred), so the stored `std` is exactly the divisor `apply` uses and export.json
+    /// records.
     public static func fitStandardize(features: FeatureStorage, rows: [Int]) -> Normalization {
         precondition(!rows.isEmpty, "fitStandardize: no rows to fit on")
         let columns = features.columns
         var mean = [Double](repeating: 0, count: columns)
         var squares = [Double](repeating: 0, count: columns)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(columns, 1))
-        defer { scratch.deallocate() }
-        features.source.withUnsafeBytes { bytes in
-            let base = bytes.baseAddress! + features.byteOffset
-            func load(_ row: Int) {
-                precondition(
-                    (0..<features.rows).contains(row), "fitStandardize: row \(row) outside 0..<\(features.rows)")
-                FeatureStorage.convert(
-                    base + row * features.rowByteCount, features.elementType, count: columns, into: scratch)
-            }
-            for row in rows {
-                load(row)
-                for c in 0..<columns { mean[c] += scratch[c] }
-            }
-            for c in 0..<columns { mean[c] /= Double(rows.count) }
-            for row in rows {
-                load(row)
-                for c in 0..<columns {
-                    let deviation = scratch[c] - mean[c]
-                    squares[c] += deviation * deviation
-                }
+        features.forEachRow(rows, caller: "fitStandardize") { _, row in
+            for c in 0..<columns { mean[c] += row[c] }
+        }
+        for c in 0..<columns { mean[c] /= Double(rows.count) }
+        features.forEachRow(rows, caller: "fitStandardize") { _, row in
+            for c in 0..<columns {
+                let deviation = row[c] - mean[c]
+                squares[c] += deviation * deviation
             }
         }
-        let std = squares.map { ($0 / Double(rows.count)).squareRoot() }
+        let std = squares.map { sum in
+            let std = (sum / Double(rows.count)).squareRoot()
+            return std < standardDeviationFloor ? 1 : std
+        }
         return .standardize(mean: mean, std: std)
     }
 
@@ -78,7 +70,7 @@ public enum Normalization: Sendable, Equatable {
             for c in row.indices { row[c] *= factor }
         case .standardize(let mean, let std):
             for c in row.indices {
-                row[c] = (row[c] - mean[c]) / (std[c] < Self.standardDeviationFloor ? 1 : std[c])
+                row[c] = (row[c] - mean[c]) / std[c]
             }
         case .unitNorm:
             var squaredNorm = 0.0

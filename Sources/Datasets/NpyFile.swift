@@ -44,10 +44,6 @@ public enum NpyFile {
     {
         let (source, wasCompressed) = try DataFile.load(path: path, cacheDirectory: cacheDirectory)
         return try source.withUnsafeBytes { bytes in
-            guard !bytes.isEmpty else {
-                if wasCompressed { throw DataError.malformed(path: path, problem: "empty after decompression") }
-                throw DataError.empty(path: path)
-            }
             let header = try parseHeader(bytes, path: path)
             let elementType = try self.elementType(header.descr, path: path)
             if header.fortranOrder {
@@ -77,7 +73,6 @@ public enum NpyFile {
 
     /// The header of the `.npy` data in `bytes` (the file at `path`, for messages).
     static func parseHeader(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Header {
-        guard !bytes.isEmpty else { throw DataError.empty(path: path) }
         guard bytes.count >= magic.count, bytes.prefix(magic.count).elementsEqual(magic) else {
             if bytes.count >= 4 && bytes.prefix(4).elementsEqual([0x50, 0x4B, 0x03, 0x04]) {
                 throw DataError.malformed(

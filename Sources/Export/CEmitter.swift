@@ -51,8 +51,7 @@ public struct CEmitter: Sendable {
 
     /// The architecture in one phrase: `int8 MLP 64-32-16-10, relu`.
     var shapePhrase: String {
-        "int8 MLP " + model.sizes.map(String.init).joined(separator: "-") + ", "
-            + (model.layers.count > 1 ? model.layers[0].activation.name : "linear")
+        "int8 MLP " + model.sizes.map(String.init).joined(separator: "-") + ", " + model.hiddenActivationName
     }
 
     // MARK: model.h
@@ -266,7 +265,8 @@ public struct CEmitter: Sendable {
             case .relu: "relu (fused clamp)"
             default: "\(layer.activation.name) (256-entry table)"
             }
-        let zeros = layer.weights.values.lazy.filter { $0 == 0 }.count
+        let zeros = layer.zeroCount
+        // 100·zeros/count rather than 100·sparsity: the two can differ in the last bit, enough to move a tenth.
         let percent = Double(zeros) * 100 / Double(max(layer.weights.values.count, 1))
         var lines = [
             "/* Layer \(l): fully connected \(layer.inputs) -> \(layer.outputs), \(activationNote)",

@@ -25,13 +25,12 @@ public struct CalibrationRanges: Sendable, Equatable {
     public var preactivations: [TensorRange]
     /// `(L)`; the last equals the last pre-activation.
     public var activations: [TensorRange]
-    public let samples: Int
-    public let percentile: Double
 
-    /// Runs `model` on `inputs (samples, inputs)` in chunks of `chunk` rows (each one GEMM per layer).
-    public static func measure(
-        model: MLP<Float>, inputs: Matrix<Float>, percentile: Double = 100, chunk: Int = 256
-    ) -> CalibrationRanges {
+    /// Runs `model` on `inputs (samples, inputs)` in chunks of 256 rows (each one GEMM per layer).
+    public static func measure(model: MLP<Float>, inputs: Matrix<Float>, percentile: Double = 100)
+        -> CalibrationRanges
+    {
+        let chunk = 256
         precondition(inputs.rows > 0, "CalibrationRanges: no calibration samples")
         precondition(
             percentile > 50 && percentile <= 100, "CalibrationRanges: percentile \(percentile) not in (50, 100]")
@@ -55,7 +54,7 @@ public struct CalibrationRanges: Sendable, Equatable {
         let ranges = collectors.map { $0.range(percentile: percentile) }
         return CalibrationRanges(
             input: ranges[0], preactivations: (0..<layerCount).map { ranges[1 + 2 * $0] },
-            activations: (0..<layerCount).map { ranges[2 + 2 * $0] }, samples: inputs.rows, percentile: percentile)
+            activations: (0..<layerCount).map { ranges[2 + 2 * $0] })
     }
 }
 

@@ -119,7 +119,7 @@ public struct ExportReport: Codable, Sendable, Equatable {
     ) {
         sizes = model.sizes
         self.originalSizes = originalSizes
-        activation = model.layers.count > 1 ? model.layers[0].activation.name : "identity"
+        activation = model.hiddenActivationName
         macs = model.multiplyAccumulates
         flashBytes = Flash(
             weights: footprint.weights, biases: footprint.biases, multipliers: footprint.multipliers,
@@ -129,10 +129,9 @@ public struct ExportReport: Codable, Sendable, Equatable {
             total: footprint.arena + footprint.input + footprint.output)
         self.accuracy = accuracy
         sparsity = model.layers.enumerated().map { l, layer in
-            let zeros = layer.weights.values.lazy.filter { $0 == 0 }.count
-            return LayerSparsity(
-                layer: l, outputs: layer.outputs, inputs: layer.inputs, zeros: zeros,
-                sparsity: Double(zeros) / Double(max(layer.weights.values.count, 1)))
+            LayerSparsity(
+                layer: l, outputs: layer.outputs, inputs: layer.inputs, zeros: layer.zeroCount,
+                sparsity: layer.sparsity)
         }
         input = TensorParameters(scale: model.input.scale, zeroPoint: model.input.zeroPoint)
         output = TensorParameters(scale: model.output.scale, zeroPoint: model.output.zeroPoint)

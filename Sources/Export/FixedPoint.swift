@@ -54,9 +54,6 @@ public struct QuantizedMultiplier: Hashable, Sendable, Codable {
         }
         self.init(multiplier: Int32(fixed), shift: Int32(shift))
     }
-
-    /// The real number this multiplier stands for, `M·2^(shift − 31)`.
-    public var realValue: Double { Double(multiplier) * Double.pow(2, Double(shift) - 31) }
 }
 
 /// gemmlowp's fixed-point primitives and TFLite's `MultiplyByQuantizedMultiplier`.

@@ -18,29 +18,29 @@ public struct PruningSchedule: Sendable, Equatable {
     /// `Δt`: steps between mask updates.
     public let frequency: Int
 
-    /// Checks every setting; `name` prefixes the messages (e.g. `export` for the config section).
-    public init(
-        initialSparsity: Double, finalSparsity: Double, start: Int, end: Int, frequency: Int, name: String = "export"
-    ) throws(ExportError) {
+    /// Checks every setting; messages name the `export` config keys.
+    public init(initialSparsity: Double, finalSparsity: Double, start: Int, end: Int, frequency: Int)
+        throws(ExportError)
+    {
         for (key, value) in [("initial_sparsity", initialSparsity), ("final_sparsity", finalSparsity)] {
             guard value >= 0 && value < 1 else {
-                throw .invalidRequest(what: "\(name).\(key)", problem: "a sparsity must be in [0, 1), got \(value)")
+                throw .invalidRequest(what: "export.\(key)", problem: "a sparsity must be in [0, 1), got \(value)")
             }
         }
         guard finalSparsity >= initialSparsity else {
             throw .invalidRequest(
-                what: "\(name).final_sparsity",
+                what: "export.final_sparsity",
                 problem: "\(finalSparsity) is below initial_sparsity \(initialSparsity); sparsity only grows")
         }
         guard start >= 0 else {
-            throw .invalidRequest(what: "\(name).prune_start", problem: "must be ≥ 0, got \(start)")
+            throw .invalidRequest(what: "export.prune_start", problem: "must be ≥ 0, got \(start)")
         }
         guard end > start else {
             throw .invalidRequest(
-                what: "\(name).prune_end", problem: "must be after prune_start (\(start)), got \(end)")
+                what: "export.prune_end", problem: "must be after prune_start (\(start)), got \(end)")
         }
         guard frequency >= 1 else {
-            throw .invalidRequest(what: "\(name).prune_every", problem: "must be ≥ 1, got \(frequency)")
+            throw .invalidRequest(what: "export.prune_every", problem: "must be ≥ 1, got \(frequency)")
         }
         self.initialSparsity = initialSparsity
         self.finalSparsity = finalSparsity

@@ -58,12 +58,6 @@ public struct QuantizationParameters: Hashable, Sendable, Codable {
     public func dequantize(_ q: Int8) -> Float {
         scale * Float(Int32(q) - zeroPoint)
     }
-
-    /// `Q(f) = zeroPoint + round(f / scale)` in float, as `CalculateActivationRangeQuantized` computes the
-    /// clamp bounds of fused activations (not clamped here).
-    public func quantizedValue(of f: Float) -> Int32 {
-        zeroPoint + Int32((f / scale).rounded(.toNearestOrAwayFromZero))
-    }
 }
 
 /// Whether weights get one scale per output channel (row) or one for the whole matrix.

@@ -70,10 +70,11 @@ public struct QuantizedDenseLayer: Sendable, Equatable {
     /// Whether weights and multipliers are per channel.
     public var isPerChannel: Bool { multipliers.count == outputs && weights.scales.count == outputs && outputs > 1 }
 
-    /// The fraction of weights that are exactly zero.
-    public var sparsity: Double {
-        Double(weights.values.lazy.filter { $0 == 0 }.count) / Double(max(weights.values.count, 1))
-    }
+    /// The number of weights that are exactly zero.
+    public var zeroCount: Int { weights.values.lazy.filter { $0 == 0 }.count }
+
+    /// The fraction of weights that are exactly zero, `zeroCount / (outputs·inputs)` (0 for no weights).
+    public var sparsity: Double { Double(zeroCount) / Double(max(weights.values.count, 1)) }
 }
 
 /// An int8 multilayer perceptron: dense layers whose int8 tensors chain (`layers[l].result` is
@@ -103,6 +104,9 @@ public struct QuantizedMLP: Sendable, Equatable {
     public var input: QuantizationParameters { layers[0].input }
     /// The parameters of the network's int8 output.
     public var output: QuantizationParameters { layers[layers.count - 1].result }
+    /// The hidden layers' activation (`relu`, `tanh`, ...), or `identity` for a single layer (no hidden
+    /// layer): the name in export.json and in the generated code's header comment.
+    public var hiddenActivationName: String { layers.count > 1 ? layers[0].activation.name : "identity" }
     /// Multiply-accumulates of one inference.
     public var multiplyAccumulates: Int { layers.reduce(0) { $0 + $1.inputs * $1.outputs } }
 }

@@ -47,8 +47,9 @@ public enum Quantizer {
                         input: current.scale, weight: weights.scales[c], output: output.scale)
                     : RequantizationScale.perTensor(
                         input: current.scale, weight: weights.scales[c], output: output.scale)
+                // Too small a multiplier is flushed to (0, 0) by QuantizedMultiplier, so only too large fails.
                 let multiplier = QuantizedMultiplier(real)
-                guard multiplier.shift <= 30, multiplier.shift >= -31 || multiplier.multiplier == 0 else {
+                guard multiplier.shift <= 30 else {
                     throw .multiplierOutOfRange(layer: l, channel: c, multiplier: real)
                 }
                 multipliers.append(multiplier)

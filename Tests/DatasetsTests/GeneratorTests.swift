@@ -107,4 +107,41 @@ import Testing
             classes: 3, dimension: 4, trainCount: 12_000, testCount: 30, separation: 5, seed: 2)
         #expect(split.train.features.allValues() == data.features.allValues() && split.test.count == 30)
     }
+
+    /// `separation` scales the spread of the class means (seed 3, 3 classes in 4 dimensions, 2000 samples
+    /// per class, so an empirical class mean is within about 0.02 of the true one per feature):
+    /// - separation 0: the classes share one mean, so the mean distance between two classes' empirical
+    ///   means is below 0.2 (noise only);
+    /// - separation 5: it is above 3 (the expected distance is about 5·√2·1.9 ≈ 13);
+    /// - the noise does not depend on `separation`, so the means move linearly with it:
+    ///   `m(5) − m(0) = 5·(m(1) − m(0))` to 1e-9.
+    @Test func gaussianClassMeansSpreadWithSeparation() {
+        func classMeans(separation: Double) -> [[Double]] {
+            let data = GaussianClasses.generate(
+                classes: 3, dimension: 4, countPerClass: 2000, separation: separation, seed: 3)
+            return (0..<3).map { c in
+                let rows = stride(from: c, to: data.count, by: 3).map { $0 }
+                return (0..<4).map { j in
+                    rows.reduce(0) { $0 + data.features.value(row: $1, column: j) } / Double(rows.count)
+                }
+            }
+        }
+        func distance(_ a: [Double], _ b: [Double]) -> Double {
+            zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        }
+        func meanDistance(_ means: [[Double]]) -> Double {
+            (distance(means[0], means[1]) + distance(means[0], means[2]) + distance(means[1], means[2])) / 3
+        }
+        let none = classMeans(separation: 0)
+        let one = classMeans(separation: 1)
+        let five = classMeans(separation: 5)
+        #expect(meanDistance(none) < 0.2, "separation 0: \(meanDistance(none))")
+        #expect(meanDistance(five) > 3, "separation 5: \(meanDistance(five))")
+        for c in 0..<3 {
+            for j in 0..<4 {
+                let expected = 5 * (one[c][j] - none[c][j])
+                #expect(abs((five[c][j] - none[c][j]) - expected) < 1e-9, "class \(c) feature \(j)")
+            }
+        }
+    }
 }

@@ -72,6 +72,22 @@ import Testing
             #expect(
                 Fixtures.errorDescription { _ = try Gzip.decompress(path: "\(directory)/empty.gz") }
                     == "\(directory)/empty.gz: empty file")
+
+            // A valid gzip file of nothing: every reader says so, with or without the cache.
+            try Fixtures.write([UInt8](), to: "\(directory)/nothing")
+            try Fixtures.gzip("\(directory)/nothing", to: "\(directory)/nothing.gz")
+            let nothing = "\(directory)/nothing.gz"
+            for cacheDirectory in [nil, "\(directory)/cache"] {
+                for read in [
+                    { _ = try IDXFile.read(path: nothing, cacheDirectory: cacheDirectory) },
+                    { _ = try NpyFile.read(path: nothing, cacheDirectory: cacheDirectory) },
+                ] as [() throws -> Void] {
+                    #expect(Fixtures.errorDescription(read) == "\(nothing): empty after decompression")
+                }
+            }
+            #expect(
+                Fixtures.errorDescription { _ = try CSVFile.read(path: nothing) }
+                    == "\(nothing): empty after decompression")
         }
     }
 

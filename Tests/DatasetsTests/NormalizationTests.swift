@@ -14,7 +14,7 @@ import Testing
     }()
 
     /// On the fitted (training) rows every feature has mean 0 and population standard deviation 1 to 1e-12;
-    /// the constant feature becomes 0.
+    /// the constant feature becomes 0 (its stored std is 1).
     @Test func standardizeGivesZeroMeanUnitStdOnTrainingRows() {
         let trainRows = Array(stride(from: 0, to: 40, by: 2)) + [7, 13]
         let normalization = Normalization.fitStandardize(features: Self.bytes, rows: trainRows)
@@ -31,6 +31,8 @@ import Testing
             Issue.record("expected standardize")
             return
         }
+        // The constant feature's standard deviation (0) is stored as 1, the divisor `apply` uses.
+        #expect(std[5] == 1 && mean[5] == 9)
         let other: Matrix<Double> = Self.bytes.gathered(rows: [1, 3], normalization: normalization)
         for (i, row) in [1, 3].enumerated() {
             for c in 0..<5 {

@@ -37,6 +37,16 @@ import Testing
             reference(name, a)
         """
 
+    /// The directory `writer` wrote its files into, once for all the tests that read them (they only read;
+    /// the gzip test writes its `.gz` and cache elsewhere). Left behind in the temporary directory.
+    static let numpyFiles: Result<String, any Error> = Result {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("partita-datasets-npy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Fixtures.python(writer, [directory])
+        return directory
+    }
+
     /// The reference shape and elements from a `.txt` file written by `writer`.
     static func reference(_ path: String) throws -> (rows: Int, columns: Int, values: [Double]) {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
@@ -58,33 +68,29 @@ import Testing
         ("f32_1d", .float32), ("u8_3d", .uint8), ("empty_rows", .float64), ("v2", .float32), ("v3", .float32),
     ])
     func readsNumpyFilesExactly(name: String, type: FeatureStorage.ElementType) throws {
-        try Fixtures.withTemporaryDirectory { directory in
-            try Fixtures.python(Self.writer, [directory])
-            let path = "\(directory)/\(name).npy"
-            let storage = try NpyFile.read(path: path, cacheDirectory: nil)
-            #expect(storage.elementType == type)
-            // Memory-mapped from the file itself, not copied.
-            #expect(storage.mappedFilePath == path)
-            try Self.expectMatches(storage, reference: "\(directory)/\(name).txt")
-        }
+        let directory = try Self.numpyFiles.get()
+        let path = "\(directory)/\(name).npy"
+        let storage = try NpyFile.read(path: path, cacheDirectory: nil)
+        #expect(storage.elementType == type)
+        // Memory-mapped from the file itself, not copied.
+        #expect(storage.mappedFilePath == path)
+        try Self.expectMatches(storage, reference: "\(directory)/\(name).txt")
     }
 
     @Test func versionTwoAndThreeHeadersAreWhatNumpyWrote() throws {
-        try Fixtures.withTemporaryDirectory { directory in
-            try Fixtures.python(Self.writer, [directory])
-            #expect(try Fixtures.read("\(directory)/v2.npy")[6] == 2)
-            #expect(try Fixtures.read("\(directory)/v3.npy")[6] == 3)
-            #expect(try Fixtures.read("\(directory)/f32.npy")[6] == 1)
-        }
+        let directory = try Self.numpyFiles.get()
+        #expect(try Fixtures.read("\(directory)/v2.npy")[6] == 2)
+        #expect(try Fixtures.read("\(directory)/v3.npy")[6] == 3)
+        #expect(try Fixtures.read("\(directory)/f32.npy")[6] == 1)
     }
 
     @Test func gzipCompressedNpyIsReadThroughTheCache() throws {
+        let numpy = try Self.numpyFiles.get()
         try Fixtures.withTemporaryDirectory { directory in
-            try Fixtures.python(Self.writer, [directory])
-            try Fixtures.gzip("\(directory)/f64.npy", to: "\(directory)/f64.npy.gz")
+            try Fixtures.gzip("\(numpy)/f64.npy", to: "\(directory)/f64.npy.gz")
             let storage = try NpyFile.read(path: "\(directory)/f64.npy.gz", cacheDirectory: "\(directory)/cache")
             #expect(storage.mappedFilePath?.hasPrefix("\(directory)/cache/f64.npy-") == true)
-            try Self.expectMatches(storage, reference: "\(directory)/f64.txt")
+            try Self.expectMatches(storage, reference: "\(numpy)/f64.txt")
         }
     }
 

@@ -11,7 +11,7 @@ import Testing
         let output = try BuiltProducts.run(
             BuiltProducts.partita,
             ["train", "--set", "run.dir=\(directory)", "--set", "model.hidden=[16]", "--set", "train.max_steps=5"])
-        guard output.status == 0 else { throw Toolchain.Failure(description: output.stderr) }
+        guard output.status == 0 else { throw BuiltProducts.Failure(description: output.stderr) }
         return "\(directory)/digits-mlp/checkpoints/latest"
     }
 

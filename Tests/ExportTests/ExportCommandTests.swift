@@ -17,7 +17,7 @@ import Training
     static func train(directory: String, name: String) throws -> (run: String, accuracy: Double) {
         let output = try BuiltProducts.run(
             BuiltProducts.partita, ["train", "--set", "run.dir=\(directory)", "--set", "run.name=\(name)", "--plain"])
-        guard output.status == 0 else { throw Toolchain.Failure(description: "training failed: \(output.stderr)") }
+        guard output.status == 0 else { throw BuiltProducts.Failure(description: "training failed: \(output.stderr)") }
         let metrics = try String(contentsOfFile: "\(directory)/\(name)/metrics.jsonl", encoding: .utf8)
         let last = metrics.split(separator: "\n").last { $0.contains("\"split\":\"validation\"") }!
         let record = try JSONSerialization.jsonObject(with: Data(last.utf8)) as! [String: Any]
@@ -30,7 +30,7 @@ import Training
         let directory = run + "/" + name
         let output = try BuiltProducts.run(
             BuiltProducts.partita, ["export", run + "/checkpoints/latest", "-o", directory] + arguments)
-        guard output.status == 0 else { throw Toolchain.Failure(description: "export failed: \(output.stderr)") }
+        guard output.status == 0 else { throw BuiltProducts.Failure(description: "export failed: \(output.stderr)") }
         let text = try String(contentsOfFile: directory + "/export.json", encoding: .utf8)
         return (directory, try ExportReport.decode(text))
     }

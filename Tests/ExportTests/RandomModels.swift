@@ -4,8 +4,8 @@ import Tensors
 
 /// Small random networks, calibrated on random data, for the tests that compare implementations.
 enum RandomModels {
-    /// An MLP with Gaussian weights and biases (σ_w = 1.5/√fan-in... as `Initialization.gaussian` draws
-    /// them) and optionally some weights set to zero.
+    /// An MLP with Gaussian weights and biases (`Initialization.gaussian` with σ_w = 1.4, i.e. weight
+    /// standard deviation 1.4/√fan-in, and σ_b = 0.3) and optionally some weights set to zero.
     static func float(
         sizes: [Int], activation: Activation, seed: UInt64, sparsity: Double = 0
     ) -> MLP<Float> {
@@ -20,7 +20,7 @@ enum RandomModels {
         return model
     }
 
-    /// `count` Gaussian input rows `(count, inputs)`, with a few large values so clamps are exercised.
+    /// `count` input rows `(count, columns)` of independent standard normal values.
     static func inputs(count: Int, columns: Int, seed: UInt64) -> Matrix<Float> {
         var stream = RandomStream(seed: seed, key: .testing.with(index: 7))
         return Matrix(

@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import TestSupport
 
@@ -9,19 +10,13 @@ enum Toolchain {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// The path of `name` on PATH, or a failure naming the Debian package to install.
     static func require(_ name: String, package: String) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":")
-        where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
-            return "\(directory)/\(name)"
+        guard let path = ObjectSizes.executable(named: name) else {
+            throw BuiltProducts.Failure(
+                description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
         }
-        throw Failure(
-            description: "\(name) is not installed: apt-get install \(package) (or deploy/install-deps --test)")
+        return path
     }
 
     /// Runs a tool; its standard output, or a failure with its standard error.

@@ -52,9 +52,10 @@ for model in digits fashion; do
         export_model "$model" "$model-$kernel" --kernel "$kernel"
         make -s -C "$root/deploy/mcu" MODEL="$work/$model-$kernel" BUILD="$work/build-$model-$kernel" size |
             awk '/model.o/ {o=1} /model.elf/ {o=0} o && /^\.(text|rodata|bss|data)\./ {print "   ", $1, $2}'
-        gcc -O2 -std=c99 -I"$model-$kernel" "$root/deploy/mcu/runner.c" "$model-$kernel/model.c" -lm -o "host-$model-$kernel"
+        make -s -C "$root/deploy/mcu" MODEL="$work/$model-$kernel" BUILD="$work/build-$model-$kernel" \
+            "$work/build-$model-$kernel/host-runner"
         valgrind --tool=callgrind --callgrind-out-file="callgrind-$model-$kernel.out" --toggle-collect=model_invoke \
-            "./host-$model-$kernel" "inputs-$n.bin" >/dev/null 2>&1
+            "build-$model-$kernel/host-runner" "inputs-$n.bin" >/dev/null 2>&1
         ir=$(awk '/^totals:/ {print $2}' "callgrind-$model-$kernel.out")
         echo "    host (x86-64 gcc -O2): $((ir / 100)) instructions per inference (callgrind, 100 inputs)"
         make -s -C "$root/deploy/mcu" MODEL="$work/$model-$kernel" INPUTS="$work/input-$n.bin" \

@@ -8,11 +8,10 @@ over training (rendered with `partita plot`) into docs/experiments/.
 
 Usage: deploy/experiments/alrao.py   (from the repository root; builds in release mode first)
 """
-import json, os, subprocess, sys, tempfile
+import json, os, sys, tempfile
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-partita = os.path.join(root, ".build/release/partita")
-out_dir = os.path.join(root, "docs/experiments")
+import _partita
+from _partita import out_dir
 
 DATASETS = {
     "digits": ["data.name=digits", "model.hidden=[128,64]", "train.epochs=20", "data.batch_size=64"],
@@ -24,24 +23,17 @@ GRID = ["1e-05", "0.0001", "0.001", "0.01", "0.1", "1.0", "10.0"]
 
 
 def run(name, settings, runs):
-    args = [partita, "launch", "-n", "2", "--", "train", "--plain", "--set", f"run.dir={runs}", "--set", f"run.name={name}",
-            "--set", "train.checkpoint_every=0", "--set", "run.seed=0"]
-    for s in settings:
-        args += ["--set", s]
-    result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if result.returncode != 0:
+    records = _partita.train(runs, name, ["train.checkpoint_every=0", "run.seed=0"] + settings, allow_divergence=True)
+    if records is None:
         # A diverging run ends with a non-finite loss, which Partita treats as an error: it scores nothing.
-        if "the training loss became" not in result.stderr:
-            sys.exit(result.stderr)
         return None, []
-    records = [json.loads(line) for line in open(os.path.join(runs, name, "metrics.jsonl"))]
     validation = [r for r in records if r["split"] == "validation"]
     alrao = [r for r in records if r["split"] == "alrao"]
     return validation[-1]["accuracy"], alrao
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    _partita.build_release()
     runs = tempfile.mkdtemp(prefix="partita-alrao-")
     rows, panels, raw = [], [], {}
     for index, (dataset, base) in enumerate(DATASETS.items()):

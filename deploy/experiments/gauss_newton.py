@@ -11,9 +11,9 @@ Usage: deploy/experiments/gauss_newton.py                 (from the repository r
 """
 import json, os, statistics, subprocess, sys, tempfile
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-partita = os.path.join(root, ".build/release/partita")
-out_dir = os.path.join(root, "docs/experiments")
+import _partita
+from _partita import out_dir, partita
+
 STDS = ["0.01", "0.1", "1", "10"]
 SEEDS = [1, 2, 3]
 CAPS = {"gn": 2000, "gd": 20000, "random-features": 0}
@@ -28,7 +28,7 @@ def run(method, std, seed, runs, lr="10"):
     if result.returncode != 0:
         sys.exit(result.stderr)
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    curve = [json.loads(l) for l in open(os.path.join(runs, name, "metrics.jsonl"))]
+    curve = _partita.metrics(runs, name)
     summary["curve"] = [(r["step"], r["train_loss"]) for r in curve if r["split"] == "gauss-newton"]
     return summary
 
@@ -54,7 +54,7 @@ def small_steps(runs):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    _partita.build_release()
     runs = tempfile.mkdtemp(prefix="partita-gauss-newton-")
     if "--small-steps" in sys.argv:
         return small_steps(runs)

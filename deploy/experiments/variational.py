@@ -12,15 +12,13 @@ Usage: deploy/experiments/variational.py   (from the repository root; builds in 
 """
 import json, os, statistics, subprocess, sys, tempfile
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-partita = os.path.join(root, ".build/release/partita")
-out_dir = os.path.join(root, "docs/experiments")
+import _partita
+from _partita import out_dir, partita
 
 SEEDS = [0, 1, 2]
 FIXED_VARIANCE = 0.1
 BASE = ["data.name=digits", "model.hidden=[128,64]", "train.epochs=60", "data.batch_size=64", "optimizer.lr=0.003",
         "train.checkpoint_every=0"]
-TRAIN_SAMPLES = 1438  # digits: 1797 minus the 20% validation split
 
 
 def vi(prior, variance):
@@ -28,11 +26,16 @@ def vi(prior, variance):
 
 
 # A weight decay λ' added to the mean loss's gradient is the penalty (λ'/2)·θ² per sample, the MAP of N(0, s²)
-# with s² = 1/(n·λ').
+# with s² = 1/(n·λ'), n the number of training samples (1438 for digits: 1797 minus the 20% validation split),
+# read from the log of a run before it (every run uses the same data settings).
+def map_decay(train_samples):
+    return ["optimizer.name=adam", f"optimizer.weight_decay={1 / (train_samples * FIXED_VARIANCE):.6g}"]
+
+
+# Settings per run: a list, or a function of the number of training samples (called after the first run).
 RUNS = {
     "plain (Adam)": ["optimizer.name=adam"],
-    f"weight decay = MAP, N(0, {FIXED_VARIANCE})": [
-        "optimizer.name=adam", f"optimizer.weight_decay={1 / (TRAIN_SAMPLES * FIXED_VARIANCE):.6g}"],
+    f"weight decay = MAP, N(0, {FIXED_VARIANCE})": map_decay,
     f"VI, Gaussian prior N(0, {FIXED_VARIANCE})": vi("gaussian", FIXED_VARIANCE),
     f"VI, means-only decay, s² = {FIXED_VARIANCE}": vi("means-decay", FIXED_VARIANCE),
     "VI, Gaussian prior, init-variance heuristic": vi("gaussian", 0),
@@ -42,12 +45,7 @@ RUNS = {
 
 
 def train(name, settings, seed, runs):
-    args = [partita, "launch", "-n", "2", "--", "train", "--plain", "--set", f"run.dir={runs}", "--set",
-            f"run.name={name}", "--set", f"run.seed={seed}"]
-    for s in BASE + settings:
-        args += ["--set", s]
-    subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
-    records = [json.loads(line) for line in open(os.path.join(runs, name, "metrics.jsonl"))]
+    records = _partita.train(runs, name, [f"run.seed={seed}"] + BASE + settings)
     evaluation = subprocess.run([partita, "eval", os.path.join(runs, name, "checkpoints/latest"), "--json",
                                  "--split", "validation"], capture_output=True, text=True, check=True)
     held_out = json.loads(evaluation.stdout.splitlines()[0])
@@ -74,10 +72,12 @@ def cell(values, scale=1, digits=3):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    _partita.build_release()
     runs = tempfile.mkdtemp(prefix="partita-vi-")
     raw, curves = {}, {}
     for index, (label, settings) in enumerate(RUNS.items()):
+        if callable(settings):
+            settings = settings(_partita.train_samples(runs, "run0-seed0"))
         raw[label] = []
         for seed in SEEDS:
             result, curve = train(f"run{index}-seed{seed}", settings, seed, runs)
