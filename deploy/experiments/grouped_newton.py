@@ -8,7 +8,9 @@ Grouped Newton (per-tensor partition, momentum-0.9 direction, order 3, λ_int = 
 plateau patience 2 factor 0.5) against SGD (momentum 0.9) and Adam, each at the best rate of a small grid by
 final training loss. Writes the table and two figure specs (training loss per epoch, per-layer rates).
 
-Usage: deploy/experiments/grouped_newton.py   (from the repository root)
+Usage: deploy/experiments/grouped_newton.py              (from the repository root)
+       deploy/experiments/grouped_newton.py --variants   (refreshes on 1 000 samples, per-layer and per-tensor
+                                                          partitions; writes grouped-newton-variants.md)
 """
 import json, os, sys, tempfile
 
@@ -37,7 +39,24 @@ def run(name, settings, runs):
             "grouped_newton": [r for r in records if r["split"] == "grouped-newton"]}
 
 
+def variants():
+    """Grouped Newton with refreshes on 1 000 samples instead of 100, per layer (S = 4) and per tensor."""
+    _partita.build_release()
+    runs = tempfile.mkdtemp(prefix="partita-gn-variants-")
+    rows = ["| partition | refresh samples | damping | final training loss | validation accuracy |", "|---|---|---|---|---|"]
+    for partition, damping in [("layer", "0.1"), ("tensor", "0.1"), ("layer", "1")]:
+        settings = GN + [f"optimizer.gn_partition={partition}", "optimizer.gn_batch_size=1000",
+                         f"optimizer.gn_damping={damping}"]
+        r = run(f"variant-{partition}-{damping}", settings, runs)
+        loss, accuracy = ("diverged", "—") if r is None else (f"{r['final_train_loss']:.4f}", f"{100 * r['validation_accuracy']:.2f}%")
+        rows.append(f"| {partition} | 1000 | {damping} | {loss} | {accuracy} |")
+        print(rows[-1], file=sys.stderr)
+    open(os.path.join(out_dir, "grouped-newton-variants.md"), "w").write("\n".join(rows) + "\n")
+
+
 def main():
+    if "--variants" in sys.argv:
+        return variants()
     _partita.build_release()
     runs = tempfile.mkdtemp(prefix="partita-gn-")
     results = {}
