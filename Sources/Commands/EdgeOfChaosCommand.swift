@@ -79,7 +79,7 @@ struct EdgeOfChaosCommand: ParsableCommand {
     }
 
     func run() throws {
-        try Runtime.run(logLevel: .warning, distributed: false) { _ in
+        try Runtime.reportingErrors {
             if table == .weibull {
                 Console.output(Self.weibullTable(points: points), terminator: "")
                 return
