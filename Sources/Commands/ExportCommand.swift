@@ -91,7 +91,7 @@ struct ExportCommand: ParsableCommand {
             request.kernel = kernel.kernel
             request.force = force
             let observer =
-                fineTuneEpochs > 0 ? ProgressReporter(bar: Console.isTerminal && !shared.plain, logEvery: 10) : nil
+                fineTuneEpochs > 0 ? ProgressReporter(bar: Console.isTerminal && !shared.plain) : nil
             let outcome = try ModelExport.run(request, logger: context.logger, observer: observer)
             Console.output(Self.describe(outcome.report, directory: outcome.directory))
         }
