@@ -139,12 +139,12 @@ import Testing
         }
     }
 
-    /// The shapes export.json's `sparsity` may take: fractions, objects per layer, an object by layer name.
-    @Test func sparsityShapes() throws {
-        let fractions = RunReport.sparsityByLayer(JSONValue(parsing: "[0.5, 0.25]"))
-        #expect(fractions?.map(\.0) == ["layer 0", "layer 1"] && fractions?.map(\.1) == [50, 25])
-        let named = RunReport.sparsityByLayer(JSONValue(parsing: "{\"fc2\": 0.1, \"fc1\": 0.5}"))
-        #expect(named?.map(\.0) == ["fc1", "fc2"] && named?.map(\.1) == [50, 10])
+    /// export.json's `sparsity` is an array of objects per layer (as `ExportReport` writes it); anything else
+    /// shows no sparsity.
+    @Test func sparsityPerLayer() throws {
+        let layers = RunReport.sparsityByLayer(
+            JSONValue(parsing: "[{\"layer\":0,\"outputs\":4,\"inputs\":3,\"zeros\":6,\"sparsity\":0.5}]"))
+        #expect(layers?.map(\.0) == ["layer 0 (4×3)"] && layers?.map(\.1) == [50])
         #expect(RunReport.sparsityByLayer(JSONValue(parsing: "\"x\"")) == nil)
     }
 
