@@ -87,6 +87,25 @@ import Testing
         #expect(page.text(in: "setup").contains("fixture & <friends>"))
     }
 
+    /// The general Gauss-Newton optimizer's records (split `ggn`) get their own section, not the mean-field
+    /// study's `gauss-newton` one: damping, ρ and CG iterations against the step, and the last values.
+    @Test func ggnRecordsHaveTheirOwnSection() throws {
+        let fixture = RunFixture()
+        fixture.writeRunInfo()
+        fixture.lines("metrics.jsonl", fixture.trainingMetrics() + fixture.ggnMetrics())
+        let page = try Self.render(fixture)
+        #expect(page.sectionIDs == ["training", "ggn", "setup"])
+        let series = page.series(in: "ggn")
+        #expect(series.map(\.name) == ["damping", "rho", "CG iterations", "train loss"])
+        #expect(series.allSatisfy { $0.points == RunFixture.steps.count })
+        #expect(series.first { $0.name == "damping" }?.last == RunFixture.ggnFinalDamping)
+        #expect(series.first { $0.name == "rho" }?.last == 1)
+        #expect(series.first { $0.name == "CG iterations" }?.last == 11)
+        let text = page.text(in: "ggn")
+        #expect(text.contains("1 of 10 logged steps were rejected."), "\(text)")
+        #expect(text.contains("Last logged step") && text.contains("yes"), "\(text)")
+    }
+
     /// A run directory with nothing but its config: the page is still well-formed, and has only the config.
     @Test func onlyTheConfigGivesOnlyTheSetupSection() throws {
         let page = try Self.render(RunFixture())
