@@ -43,9 +43,6 @@ struct ExportCommand: ParsableCommand {
             "Override an optimizer.*, train.* or export.* key for fine-tuning (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "The quantization scheme.")
-    var quantize: QuantizeArgument = .int8
-
     @Option(help: "Weight scales per output channel or one per layer.")
     var weights: GranularityArgument = .perChannel
 
@@ -124,11 +121,6 @@ struct ExportCommand: ParsableCommand {
         lines.append("written: \(directory)/model.h, model.c, export.json")
         return lines.joined(separator: "\n")
     }
-}
-
-/// `--quantize`: the one scheme there is.
-enum QuantizeArgument: String, ExpressibleByArgument, CaseIterable {
-    case int8
 }
 
 /// `--prune-scope`.
