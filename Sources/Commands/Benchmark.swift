@@ -22,42 +22,37 @@ struct StepBenchmarkCommand: ParsableCommand {
             OPENBLAS_NUM_THREADS=1 to measure one BLAS thread.
             """)
 
-    @Option(help: "Layer sizes, input first.")
-    var sizes: String = "784,1024,1024,10"
+    enum Defaults: BenchmarkDefaults {
+        static let sizes = "784,1024,1024,10"
+        static let sizesHelp = "Layer sizes, input first."
+        static let batch = 256
+        static let batchHelp = "Batch size."
+        static let rounds = 7
+    }
 
-    @Option(help: "Batch size.")
-    var batch = 256
+    @OptionGroup var options: BenchmarkOptions<Defaults>
 
     @Option(help: "Scalar type: float32 or float64.")
     var dtype: DTypeArgument = .float32
-
-    @Option(help: "Alternating timing rounds (the median is reported).")
-    var rounds = 7
 
     @Option(help: "Steps per round.")
     var steps = 5
 
     func validate() throws {
-        guard parsedSizes.count >= 2, parsedSizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--sizes must be at least two positive integers separated by commas, e.g. 784,256,10")
-        }
-        guard batch > 0, rounds > 0, steps > 0 else {
-            throw ValidationError("--batch, --rounds and --steps must be positive")
-        }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, not \(steps)") }
     }
 
-    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-
     func run() throws {
+        let (sizes, batch, rounds) = (options.layerSizes!, options.batch, options.rounds)
         #if DEBUG
             Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
         #endif
         let result =
             dtype == .float64
-            ? try StepBenchmark.run(Double.self, sizes: parsedSizes, batch: batch, rounds: rounds, stepsPerRound: steps)
-            : try StepBenchmark.run(Float.self, sizes: parsedSizes, batch: batch, rounds: rounds, stepsPerRound: steps)
+            ? try StepBenchmark.run(Double.self, sizes: sizes, batch: batch, rounds: rounds, stepsPerRound: steps)
+            : try StepBenchmark.run(Float.self, sizes: sizes, batch: batch, rounds: rounds, stepsPerRound: steps)
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
-        Console.output("MLP \(sizes), batch \(batch), \(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
+        Console.output("MLP \(options.sizes), batch \(batch), \(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
         Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
         Console.output(
             String(

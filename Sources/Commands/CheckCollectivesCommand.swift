@@ -35,7 +35,7 @@ struct CheckCollectivesCommand: ParsableCommand {
             failed = outcomes.contains { !$0.passed }
         }
         if failed {
-            Console.error("partita: error: a collective check failed (above)")
+            Runtime.report("a collective check failed (above)")
             throw ExitCode.failure
         }
     }

@@ -14,19 +14,27 @@ struct CurvatureBenchmarkCommand: ParsableCommand {
             authors' nested reverse-mode code measures about 14, 8.6 and 22 gradient evaluations on them.
             """)
 
-    @Option(help: "Layer sizes, input first (default: the three configurations).")
-    var sizes: String?
+    enum Defaults: BenchmarkDefaults {
+        static let sizes = ""
+        static let sizesHelp = "Layer sizes, input first (default: the three configurations)."
+        static let batch = 256
+        static let batchHelp = "Batch size."
+        static let rounds = 5
+    }
+
+    @OptionGroup var options: BenchmarkOptions<Defaults>
 
     @Option(help: "tensor, layer or trivial (with --sizes).")
     var partition = "tensor"
 
-    @Option(help: "Batch size.")
-    var batch = 256
-
-    @Option(help: "Alternating timing rounds (the median is reported).")
-    var rounds = 5
+    func validate() throws {
+        guard Partition.Kind(rawValue: partition) != nil else {
+            throw ValidationError("--partition must be tensor, layer or trivial, not '\(partition)'")
+        }
+    }
 
     func run() throws {
+        let (batch, rounds) = (options.batch, options.rounds)
         #if DEBUG
             Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
         #endif
@@ -34,13 +42,7 @@ struct CurvatureBenchmarkCommand: ParsableCommand {
             ([784, 1024, 1024, 10], .tensor, 14), ([784, 1024, 1024, 10], .layer, 8.6),
             ([784, 256, 256, 256, 256, 10], .tensor, 22),
         ]
-        if let sizes {
-            let parsed = sizes.split(separator: ",").compactMap { Int($0) }
-            guard parsed.count >= 2, let kind = Partition.Kind(rawValue: partition) else {
-                throw ValidationError("--sizes needs at least two integers and --partition tensor, layer or trivial")
-            }
-            cases = [(parsed, kind, nil)]
-        }
+        if let sizes = options.layerSizes { cases = [(sizes, Partition.Kind(rawValue: partition)!, nil)] }
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
         Console.output("batch \(batch), float32, tanh, OPENBLAS_NUM_THREADS=\(threads); median of \(rounds) rounds")
         Console.output(

@@ -16,11 +16,15 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
             Reports samples/s, the scaling efficiency and the sum's cost against the bare all-reduce.
             """)
 
-    @Option(help: "Layer sizes, input first.")
-    var sizes: String = "784,1024,1024,10"
+    enum Defaults: BenchmarkDefaults {
+        static let sizes = "784,1024,1024,10"
+        static let sizesHelp = "Layer sizes, input first."
+        static let batch = 512
+        static let batchHelp = "Global batch size (split across the ranks)."
+        static let rounds = 11
+    }
 
-    @Option(help: "Global batch size (split across the ranks).")
-    var batch = 512
+    @OptionGroup var options: BenchmarkOptions<Defaults>
 
     @Option(help: "Gradient bucket size in MiB (as train.bucket_mb).")
     var bucketMb = 0.0
@@ -28,27 +32,19 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
     @Option(help: "How the gradient is summed (as train.allreduce): shared-memory or mpi.")
     var allreduce = "shared-memory"
 
-    @Option(help: "Alternating timing rounds (the median is reported).")
-    var rounds = 11
-
     @Option(help: "Steps per round.")
     var steps = 8
 
-    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-
     func validate() throws {
-        guard parsedSizes.count >= 2, parsedSizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--sizes must be at least two positive integers separated by commas")
-        }
-        guard batch > 0, rounds > 0, steps > 0, bucketMb >= 0 else {
-            throw ValidationError("--batch, --rounds and --steps must be positive, --bucket-mb not negative")
-        }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, not \(steps)") }
+        guard bucketMb >= 0 else { throw ValidationError("--bucket-mb must not be negative, not \(bucketMb)") }
         guard ["shared-memory", "mpi"].contains(allreduce) else {
             throw ValidationError("--allreduce must be shared-memory or mpi, not '\(allreduce)'")
         }
     }
 
     func run() throws {
+        let (sizes, batch, rounds) = (options.sizes, options.batch, options.rounds)
         try Runtime.run(logLevel: .warning) { context in
             guard let mpi = context.communicator as? MPICommunicator else {
                 throw LaunchError("run it under mpirun, e.g. `partita launch -n 2 -- bench ddp`")
@@ -57,7 +53,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
                 throw LaunchError("--batch \(batch) is not a multiple of the \(mpi.size) ranks")
             }
             let result = try DataParallelBenchmark.run(
-                communicator: mpi, sizes: parsedSizes, globalBatch: batch, bucketMB: bucketMb,
+                communicator: mpi, sizes: options.layerSizes!, globalBatch: batch, bucketMB: bucketMb,
                 sharedMemory: allreduce == "shared-memory", rounds: rounds, stepsPerRound: steps,
                 bareAllReduce: { try mpi.bareAllReduce($0) })
             guard mpi.isCoordinator else { return }

@@ -61,25 +61,11 @@ struct EdgeOfChaosCommand: ParsableCommand {
     }
 
     func resolvedActivation() throws -> Activation {
-        if activation == "weibull-odd" || activation == "weibull-positive" {
-            let family: WeibullPair.Family = activation == "weibull-odd" ? .odd : .positive
-            guard let pair = WeibullPair(family, theta: theta) else {
-                throw ValidationError(
-                    "--theta \(WeibullPair.format(theta)) has no fitted \(activation) activation; valid θ: "
-                        + WeibullPair.thetas(family).map(WeibullPair.format).joined(separator: ", "))
-            }
-            return .weibull(pair)
-        }
-        guard let parsed = Activation(name: activation) else {
-            throw ValidationError(
-                "--activation: unknown activation '\(activation)'; choose from \(Activation.names.joined(separator: ", "))"
-            )
-        }
-        return parsed
+        try Activation.option(activation, theta: theta)
     }
 
     func run() throws {
-        try Runtime.run(logLevel: .warning, distributed: false) { _ in
+        try Runtime.reportingErrors {
             if table == .weibull {
                 Console.output(Self.weibullTable(points: points), terminator: "")
                 return

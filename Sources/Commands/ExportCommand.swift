@@ -43,9 +43,6 @@ struct ExportCommand: ParsableCommand {
             "Override an optimizer.*, train.* or export.* key for fine-tuning (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "The quantization scheme.")
-    var quantize: QuantizeArgument = .int8
-
     @Option(help: "Weight scales per output channel or one per layer.")
     var weights: GranularityArgument = .perChannel
 
@@ -91,7 +88,7 @@ struct ExportCommand: ParsableCommand {
             request.kernel = kernel.kernel
             request.force = force
             let observer =
-                fineTuneEpochs > 0 ? ProgressReporter(bar: Console.isTerminal && !shared.plain, logEvery: 10) : nil
+                fineTuneEpochs > 0 ? ProgressReporter(bar: Console.isTerminal && !shared.plain) : nil
             let outcome = try ModelExport.run(request, logger: context.logger, observer: observer)
             Console.output(Self.describe(outcome.report, directory: outcome.directory))
         }
@@ -124,11 +121,6 @@ struct ExportCommand: ParsableCommand {
         lines.append("written: \(directory)/model.h, model.c, export.json")
         return lines.joined(separator: "\n")
     }
-}
-
-/// `--quantize`: the one scheme there is.
-enum QuantizeArgument: String, ExpressibleByArgument, CaseIterable {
-    case int8
 }
 
 /// `--prune-scope`.

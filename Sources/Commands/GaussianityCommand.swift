@@ -95,22 +95,15 @@ struct GaussianityCommand: ParsableCommand {
         var result = [PropagationExperiment.Network]()
         for raw in activation.split(separator: ",") {
             let name = raw.trimmingCharacters(in: .whitespaces)
-            if name == "weibull-odd" || name == "weibull-positive" {
-                let family: WeibullPair.Family = name == "weibull-odd" ? .odd : .positive
+            let activation = try Activation.option(name, theta: thetas.first ?? 3)
+            if case .weibull = activation {
+                // A Weibull-paired activation is one curve per θ.
                 for value in thetas {
-                    guard let pair = WeibullPair(family, theta: value) else {
-                        throw ValidationError(
-                            "--theta \(WeibullPair.format(value)) has no fitted \(name) activation; valid θ: "
-                                + WeibullPair.thetas(family).map(WeibullPair.format).joined(separator: ", "))
+                    if case .weibull(let pair) = try Activation.option(name, theta: value) {
+                        result.append(.weibull(pair))
                     }
-                    result.append(.weibull(pair))
                 }
                 continue
-            }
-            guard let activation = Activation(name: name) else {
-                throw ValidationError(
-                    "--activation: unknown activation '\(name)'; choose from \(Activation.names.joined(separator: ", "))"
-                )
             }
             let (defaultW, defaultB): (Double, Double) =
                 switch activation {

@@ -47,7 +47,7 @@ struct Launch: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try Runtime.reportingErrors {
             let plan = try makePlan()
             Console.error("partita launch: " + plan.shellLine)
             if dryRun { return }
@@ -56,11 +56,6 @@ struct Launch: ParsableCommand {
             let argv = arguments.map { strdup($0) } + [nil]
             execvp("mpirun", argv)
             throw LaunchError("cannot run mpirun: \(String(cString: strerror(errno))); install openmpi-bin")
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            Console.error("partita: error: \(error)")
-            throw ExitCode.failure
         }
     }
 

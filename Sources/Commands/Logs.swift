@@ -41,13 +41,7 @@ struct Logs: ParsableCommand {
     }
 
     func run() throws {
-        let directory: RunDirectory
-        do {
-            directory = try RunDirectory(existing: runDirectory)
-        } catch {
-            Console.error("partita: error: \(error)")
-            throw ExitCode.failure
-        }
+        let directory = try Runtime.reportingErrors { try RunDirectory(existing: runDirectory) }
         let filter = LogFilter(rank: rank, minimumLevel: level?.rawValue, text: grep)
         var reader = RankLogReader(directory: directory)
         var shown = 0

@@ -20,7 +20,7 @@ struct Plot: ParsableCommand {
     var output: String
 
     func run() throws {
-        do {
+        try Runtime.reportingErrors {
             let svg = try FigureSpec.load(path: spec).svg()
             do {
                 try svg.write(toFile: output, atomically: true, encoding: .utf8)
@@ -28,9 +28,6 @@ struct Plot: ParsableCommand {
                 throw PlotError(message: "\(output): cannot write: \((error as NSError).localizedDescription)")
             }
             Console.output("figure: \(output) (\(svg.utf8.count) bytes)")
-        } catch {
-            Console.error("partita: error: \(error)")
-            throw ExitCode.failure
         }
     }
 }

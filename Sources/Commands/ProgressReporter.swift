@@ -4,16 +4,14 @@ import Training
 /// Shows a run's progress: a redrawn bar on a terminal (step/s, loss, ETA), plain lines otherwise.
 final class ProgressReporter: TrainingObserver {
     let bar: Bool
-    let logEvery: Int
     private var plan: TrainingPlan?
     private var started = Date()
     private var lastDraw = Date.distantPast
     private var smoothedStepTime: Double?
     private var drawn = false
 
-    init(bar: Bool, logEvery: Int) {
+    init(bar: Bool) {
         self.bar = bar
-        self.logEvery = logEvery
     }
 
     func trainingWillStart(_ plan: TrainingPlan) {
@@ -46,7 +44,7 @@ final class ProgressReporter: TrainingObserver {
             FileHandle.standardError.write(Data(line.utf8))
             drawn = true
         } else if progress.step == progress.totalSteps
-            || (progress.step % logEvery == 0 && Date().timeIntervalSince(lastDraw) >= 2)
+            || (progress.step % max(plan?.logEvery ?? 1, 1) == 0 && Date().timeIntervalSince(lastDraw) >= 2)
         {
             // Plain lines (logs, CI): at most one every 2 seconds, on logging steps, plus the last step.
             lastDraw = Date()

@@ -21,12 +21,9 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        do {
+        try Runtime.reportingErrors {
             let written = try RunReport.write(runDirectory: runDirectory, to: output)
             Console.output("report: \(written.path) (\(written.bytes) bytes)")
-        } catch {
-            Console.error("partita: error: \(error)")
-            throw ExitCode.failure
         }
     }
 }

@@ -26,7 +26,7 @@ enum Runtime {
             communicator =
                 distributed && MPIRuntime.launchedByMPIRun ? try MPICommunicator() : SingleProcessCommunicator()
         } catch {
-            Console.error("partita: error: cannot start MPI: \(error)")
+            report("cannot start MPI: \(error)")
             throw ExitCode.failure
         }
         let records = LogRecordBuffer()
@@ -36,22 +36,43 @@ enum Runtime {
                 worldSize: communicator.size, records: records)
         }
         logger.logLevel = min(logLevel, .info)
+        try reportingErrors {
+            do {
+                try body(RuntimeContext(communicator: communicator, logger: logger, records: records))
+            } catch let error as ExitCode {
+                throw error
+            } catch let error where communicator.size > 1 {
+                let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
+                if collective {
+                    if communicator.isCoordinator { report(error) }
+                    throw ExitCode.failure
+                }
+                let text = "\(error)"
+                report(text.hasPrefix("rank ") ? text : "rank \(communicator.rank): " + text)
+                communicator.abort(exitCode: 1)
+            }
+        }
+    }
+
+    /// Runs `body` and turns any error it throws into one line, `partita: error: ...`, on standard error and
+    /// exit code 1: what every command does with a failure (`run` through it). `ExitCode` (already reported)
+    /// and `ValidationError` (a usage error ArgumentParser prints with the usage) pass through unchanged.
+    static func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            try body(RuntimeContext(communicator: communicator, logger: logger, records: records))
+            return try body()
         } catch let error as ExitCode {
             throw error
+        } catch let error as ValidationError {
+            throw error
         } catch {
-            let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
-            if collective {
-                if communicator.isCoordinator { Console.error("partita: error: \(error)") }
-                throw ExitCode.failure
-            }
-            let prefix = communicator.size > 1 ? "rank \(communicator.rank): " : ""
-            let text = "\(error)"
-            Console.error("partita: error: " + (text.hasPrefix("rank ") ? text : prefix + text))
-            if communicator.size > 1 { communicator.abort(exitCode: 1) }
+            report(error)
             throw ExitCode.failure
         }
+    }
+
+    /// Prints `partita: error: ` and the error on standard error.
+    static func report(_ error: Any) {
+        Console.error("partita: error: \(error)")
     }
 
     /// The fault to inject from `PARTITA_FAULT`, for failure tests (see `FaultInjection`).

@@ -24,11 +24,8 @@ struct ShowConfig: ParsableCommand {
             Console.output(ConfigSchema.partita.markdownReference)
             return
         }
-        do {
+        try Runtime.reportingErrors {
             Console.output(try ConfigLoader.load(path: config, overrides: overrides).yaml, terminator: "")
-        } catch {
-            Console.error("partita: error: \(error)")
-            throw ExitCode.failure
         }
     }
 }

@@ -21,7 +21,7 @@ struct Stats: ParsableCommand {
     var json = false
 
     func run() throws {
-        try Runtime.run(logLevel: .warning, distributed: false) { _ in
+        try Runtime.reportingErrors {
             let values = try NpyFile.read(path: file).allValues()
             guard values.count >= 3 else {
                 throw StatsError(file: file, problem: "has \(values.count) values; the statistics need at least 3")

@@ -40,11 +40,8 @@ struct Train: ParsableCommand {
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
             let resolved = resume == nil ? try ConfigLoader.load(path: config, overrides: overrides) : ResolvedConfig()
-            let observer: ProgressReporter? =
-                context.communicator.isCoordinator
-                ? ProgressReporter(
-                    bar: Console.isTerminal && !shared.plain, logEvery: resolved.integer("train.log_every"))
-                : nil
+            let observer =
+                context.communicator.isCoordinator ? ProgressReporter(bar: Console.isTerminal && !shared.plain) : nil
             let outcome = try TrainingSession.run(
                 config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
                 commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,

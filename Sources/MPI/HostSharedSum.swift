@@ -130,17 +130,14 @@ final class HostSharedSum<T: CollectiveElement & BinaryFloatingPoint>: SharedSum
     private static func add<F: BinaryFloatingPoint>(
         _ base: UnsafeMutablePointer<F>, slots: Int, stride: Int, _ chunk: Range<Int>
     ) {
+        precondition(slots >= 2, "a HostSharedSum is only made for hosts of at least two ranks")
         guard !chunk.isEmpty else { return }
         let result = base + slots * stride + chunk.lowerBound
         let first = base + chunk.lowerBound
         let n = chunk.count
-        if slots == 1 {
-            result.update(from: first, count: n)
-            return
-        }
         let second = first + stride
         for i in 0..<n { result[i] = first[i] + second[i] }
-        for s in 2..<max(2, slots) {
+        for s in 2..<slots {
             let slot = first + s * stride
             for i in 0..<n { result[i] += slot[i] }
         }

@@ -8,7 +8,9 @@ import Foundation
 /// with the error handler `MPI_ERRORS_RETURN` so that every failure comes back through `check` as an
 /// `MPIError` instead of aborting in C. Every blocking or awaited collective is watched by a
 /// `CollectiveWatchdog`: one that does not complete in time logs the collective and the step, then ends
-/// the job. The class is deliberately not `Sendable`: MPI calls are made from one thread.
+/// the job. The class is deliberately not `Sendable`: it is used from one thread. Besides that thread, only
+/// the `CollectiveThread` (`startAllReduce`'s reductions, on a duplicate communicator of its own) and the
+/// watchdog (`MPI_Abort`) make MPI calls, both only when MPI grants `MPI_THREAD_MULTIPLE`.
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
@@ -18,11 +20,9 @@ public final class MPICommunicator: Communicator {
     /// Runs `startAllReduce`'s reductions on a duplicate of its own (when MPI grants MPI_THREAD_MULTIPLE).
     let collectiveThread: CollectiveThread?
     let asyncCommunicator: MPI_Comm?
-    /// Made on the first `sharedSum` call; nil entries are remembered too.
-    private var sharedSums: [SharedSumKey: AnyObject?] = [:]
-    /// The windows behind `sharedSums`, in the order they were made (the same on every rank): freeing is
-    /// collective, so they are freed in that order, never in a dictionary's (which differs by process).
-    private var windows: [any FreeableWindow] = []
+    /// The shared sums made by `sharedSum`, nil ones remembered too, in the order they were made (the same on
+    /// every rank): freeing a window is collective, so they are freed in this order.
+    private var sharedSums: [(key: SharedSumKey, sum: (any FreeableWindow)?)] = []
     private var hostGroups: HostGroups?
 
     /// Duplicates the world communicator (initializing MPI if needed).
@@ -69,7 +69,7 @@ public final class MPICommunicator: Communicator {
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)
         guard finalized == 0 else { return }
-        for window in windows { window.free() }
+        for entry in sharedSums { entry.sum?.free() }
         var comm: MPI_Comm? = communicator
         MPI_Comm_free(&comm)
     }
@@ -91,7 +91,7 @@ public final class MPICommunicator: Communicator {
         let type = T.collectiveType
         precondition(operation != .average || type.isFloatingPoint, "allReduce: average of integers (\(type))")
         try watchdog.watch("allreduce(\(operation), \(buffer.count) \(type))") {
-            try chunked(buffer.count) { offset, count in
+            try Self.chunked(buffer.count) { offset, count in
                 try check(
                     MPI_Allreduce(
                         cmpi_in_place(), buffer.baseAddress! + offset, count, type.mpiDatatype,
@@ -116,14 +116,11 @@ public final class MPICommunicator: Communicator {
             nonisolated(unsafe) let base = buffer.baseAddress
             let count = buffer.count
             let job = collectiveThread.submit { (comm: MPI_Comm) throws(MPIError) in
-                var offset = 0
-                while offset < count {
-                    let n = min(1 << 30, count - offset)
+                try Self.chunked(count) { (offset, n) throws(MPIError) in
                     try check(
                         MPI_Allreduce(
-                            cmpi_in_place(), base! + offset, Int32(n), type.mpiDatatype, operation.mpiOperation, comm),
+                            cmpi_in_place(), base! + offset, n, type.mpiDatatype, operation.mpiOperation, comm),
                         "MPI_Allreduce")
-                    offset += n
                 }
             }
             return ThreadPending(
@@ -131,7 +128,7 @@ public final class MPICommunicator: Communicator {
         }
         var requests = [MPI_Request?]()
         if buffer.count > 0 {
-            try chunked(buffer.count) { offset, count in
+            try Self.chunked(buffer.count) { offset, count in
                 var request: MPI_Request? = nil
                 try check(
                     MPI_Iallreduce(
@@ -177,7 +174,7 @@ public final class MPICommunicator: Communicator {
         precondition((0..<size).contains(root), "broadcast: root \(root) outside 0..<\(size)")
         guard buffer.count > 0 else { return }
         try watchdog.watch("broadcast(\(buffer.count) \(T.collectiveType) from rank \(root))") {
-            try chunked(buffer.count) { offset, count in
+            try Self.chunked(buffer.count) { offset, count in
                 try check(
                     MPI_Bcast(
                         buffer.baseAddress! + offset, count, T.collectiveType.mpiDatatype, Int32(root), communicator),
@@ -227,7 +224,7 @@ public final class MPICommunicator: Communicator {
     }
 
     /// MPI counts are `Int32`: larger buffers go in chunks of at most 2³⁰ elements.
-    private func chunked(_ count: Int, _ body: (Int, Int32) throws -> Void) throws {
+    static func chunked<E: Error>(_ count: Int, _ body: (Int, Int32) throws(E) -> Void) throws(E) {
         let chunk = 1 << 30
         var offset = 0
         while offset < count {
@@ -287,7 +284,7 @@ public final class MPICommunicator: Communicator {
 }
 
 extension MPICommunicator {
-    struct SharedSumKey: Hashable {
+    struct SharedSumKey: Equatable {
         let type: CollectiveType
         let count: Int
     }
@@ -307,7 +304,7 @@ extension MPICommunicator {
         -> (any SharedSum<T>)?
     {
         let key = SharedSumKey(type: T.collectiveType, count: count)
-        if let known = sharedSums[key] { return known as? HostSharedSum<T> }
+        if let known = sharedSums.first(where: { $0.key == key }) { return known.sum as? HostSharedSum<T> }
         let groups = try hostGroups ?? makeHostGroups()
         hostGroups = groups
         var made: HostSharedSum<T>? = nil
@@ -316,8 +313,7 @@ extension MPICommunicator {
                 count: count, host: groups.host, acrossHosts: groups.hostCount > 1 ? groups.acrossHosts : nil,
                 watchdog: watchdog)
         }
-        sharedSums[key] = made
-        if let made { windows.append(made) }
+        sharedSums.append((key, made))
         return made
     }
 

@@ -7,9 +7,10 @@ import Foundation
 /// process-wide singleton. Started by `mpirun`, the world is the job's ranks; started alone, Open MPI makes
 /// a world of one (a "singleton"), so the same binary runs either way.
 public enum MPIRuntime {
-    /// The thread support Partita asks for. All MPI calls are made from the main thread, except that the
-    /// collective watchdog may call `MPI_Abort` from its own thread, which needs `MPI_THREAD_MULTIPLE`.
-    /// The corresponding MPI constants are `MPI_THREAD_FUNNELED` and `MPI_THREAD_MULTIPLE`.
+    /// MPI's thread support levels (`MPI_THREAD_SINGLE` ... `MPI_THREAD_MULTIPLE`). Partita asks for
+    /// `MPI_THREAD_MULTIPLE`: then the `CollectiveThread` runs all-reduces beside the training thread and the
+    /// collective watchdog may call `MPI_Abort` from its own thread. It needs at least `MPI_THREAD_FUNNELED`
+    /// (every MPI call from the training thread; no collective thread, and the watchdog just exits).
     public enum ThreadLevel: Int32, Sendable, Comparable {
         case single = 0, funneled = 1, serialized = 2, multiple = 3
 
@@ -55,7 +56,4 @@ public enum MPIRuntime {
         MPI_Finalized(&finalized)
         if finalized == 0 { MPI_Finalize() }
     }
-
-    /// The thread level MPI granted, once initialized.
-    public static var threadLevel: ThreadLevel? { grantedLevel }
 }

@@ -136,7 +136,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             TrainingPlan(
                 startStep: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
                 globalBatch: schedule.globalBatch,
-                worldSize: communicator.size, parameterCount: layout.count))
+                worldSize: communicator.size, parameterCount: layout.count, logEvery: logEvery))
         logger.info(
             "training",
             metadata: [

@@ -6,6 +6,8 @@ public struct TrainingPlan: Sendable {
     public let globalBatch: Int
     public let worldSize: Int
     public let parameterCount: Int
+    /// `train.log_every` of the run (a resumed run's own, with its overrides).
+    public let logEvery: Int
 }
 
 /// One finished step, as seen by the coordinator.

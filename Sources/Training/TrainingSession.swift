@@ -122,7 +122,7 @@ public enum TrainingSession {
         if !differing.isEmpty { throw TrainingError.disagreement(what: what, ranks: differing) }
     }
 
-    static func gatherHostNames(_ communicator: any Communicator) throws -> [String] {
+    public static func gatherHostNames(_ communicator: any Communicator) throws -> [String] {
         let records = try communicator.gather(Array(communicator.hostName.utf8), root: 0)
         return records.map { String(decoding: $0, as: UTF8.self) }
     }

@@ -19,7 +19,7 @@ import Training
     /// The `final parameters` hash every rank logged (gathered into rank 0's run directory).
     static func finalHashes(_ run: String, ranks: Int) throws -> [String] {
         try (0..<ranks).map { rank in
-            let path = String(format: "%@/ranks/rank-%04d.jsonl", run, rank)
+            let path = RunFiles.rankLog(run, rank: rank)
             let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             let record = try #require(lines.last { $0.contains("\"final parameters\"") })
             let object = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])

@@ -25,7 +25,7 @@ import Testing
 
         let all = try Self.logs(run)
         let fileLines = try (0..<2).map { rank in
-            try String(contentsOfFile: String(format: "%@/ranks/rank-%04d.jsonl", run, rank), encoding: .utf8)
+            try String(contentsOfFile: RunFiles.rankLog(run, rank: rank), encoding: .utf8)
                 .split(separator: "\n").count
         }
         #expect(all.count == fileLines.reduce(0, +))

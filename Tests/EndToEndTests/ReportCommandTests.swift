@@ -24,7 +24,7 @@ import Testing
     }
 
     static func stepsRecords(_ run: String, rank: Int) throws -> Int {
-        try String(contentsOfFile: String(format: "%@/ranks/rank-%04d.jsonl", run, rank), encoding: .utf8)
+        try String(contentsOfFile: RunFiles.rankLog(run, rank: rank), encoding: .utf8)
             .split(separator: "\n").filter { $0.contains("\"message\":\"steps\"") }.count
     }
 

@@ -37,7 +37,7 @@ import Testing
         #expect(info.contains("\"hosts\":[\"partita-h1\",\"partita-h2\",\"partita-h3\"]"), "\(info)")
         #expect(info.contains("\"status\":\"completed\""))
         for rank in 0..<3 {
-            let path = String(format: "%@/ranks/rank-%04d.jsonl", run, rank)
+            let path = RunFiles.rankLog(run, rank: rank)
             let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             #expect(
                 records.contains { $0.contains("\"rank\":\(rank)") && $0.contains("\"final parameters\"") }, "\(path)")

@@ -133,10 +133,4 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(directory)/z/model.c"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["z"])
     }
-
-    @Test func unknownSchemeIsAUsageError() throws {
-        let output = try BuiltProducts.run(BuiltProducts.partita, ["export", "x", "-o", "y", "--quantize", "int4"])
-        #expect(output.status == 64)
-        #expect(output.stderr.contains("int4"))
-    }
 }

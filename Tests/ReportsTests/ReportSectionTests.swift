@@ -87,6 +87,25 @@ import Testing
         #expect(page.text(in: "setup").contains("fixture & <friends>"))
     }
 
+    /// The general Gauss-Newton optimizer's records (split `ggn`) get their own section, not the mean-field
+    /// study's `gauss-newton` one: damping, ρ and CG iterations against the step, and the last values.
+    @Test func ggnRecordsHaveTheirOwnSection() throws {
+        let fixture = RunFixture()
+        fixture.writeRunInfo()
+        fixture.lines("metrics.jsonl", fixture.trainingMetrics() + fixture.ggnMetrics())
+        let page = try Self.render(fixture)
+        #expect(page.sectionIDs == ["training", "ggn", "setup"])
+        let series = page.series(in: "ggn")
+        #expect(series.map(\.name) == ["damping", "rho", "CG iterations", "train loss"])
+        #expect(series.allSatisfy { $0.points == RunFixture.steps.count })
+        #expect(series.first { $0.name == "damping" }?.last == RunFixture.ggnFinalDamping)
+        #expect(series.first { $0.name == "rho" }?.last == 1)
+        #expect(series.first { $0.name == "CG iterations" }?.last == 11)
+        let text = page.text(in: "ggn")
+        #expect(text.contains("1 of 10 logged steps were rejected."), "\(text)")
+        #expect(text.contains("Last logged step") && text.contains("yes"), "\(text)")
+    }
+
     /// A run directory with nothing but its config: the page is still well-formed, and has only the config.
     @Test func onlyTheConfigGivesOnlyTheSetupSection() throws {
         let page = try Self.render(RunFixture())
@@ -139,12 +158,12 @@ import Testing
         }
     }
 
-    /// The shapes export.json's `sparsity` may take: fractions, objects per layer, an object by layer name.
-    @Test func sparsityShapes() throws {
-        let fractions = RunReport.sparsityByLayer(JSONValue(parsing: "[0.5, 0.25]"))
-        #expect(fractions?.map(\.0) == ["layer 0", "layer 1"] && fractions?.map(\.1) == [50, 25])
-        let named = RunReport.sparsityByLayer(JSONValue(parsing: "{\"fc2\": 0.1, \"fc1\": 0.5}"))
-        #expect(named?.map(\.0) == ["fc1", "fc2"] && named?.map(\.1) == [50, 10])
+    /// export.json's `sparsity` is an array of objects per layer (as `ExportReport` writes it); anything else
+    /// shows no sparsity.
+    @Test func sparsityPerLayer() throws {
+        let layers = RunReport.sparsityByLayer(
+            JSONValue(parsing: "[{\"layer\":0,\"outputs\":4,\"inputs\":3,\"zeros\":6,\"sparsity\":0.5}]"))
+        #expect(layers?.map(\.0) == ["layer 0 (4×3)"] && layers?.map(\.1) == [50])
         #expect(RunReport.sparsityByLayer(JSONValue(parsing: "\"x\"")) == nil)
     }
 

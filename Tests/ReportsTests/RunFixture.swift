@@ -89,6 +89,18 @@ struct RunFixture {
         return records
     }
 
+    static let ggnFinalDamping = 0.0025
+
+    /// The general Gauss-Newton optimizer's records (split `ggn`) every 10 steps: the damping falls to
+    /// `ggnFinalDamping`, ρ rises from 0.1 to 1, CG takes 2 to 11 iterations, and the step at 30 is rejected.
+    func ggnMetrics() -> [String] {
+        Self.steps.enumerated().map { index, step in
+            let damping = Self.ggnFinalDamping * Double(Self.steps.count - index)
+            return "{\"step\":\(step),\"split\":\"ggn\",\"train_loss\":\(1.0 / Double(step)),\"damping\":\(damping),"
+                + "\"rho\":\(Double(step) / 100),\"cg_iterations\":\(index + 2),\"accepted\":\(step != 30)}"
+        }
+    }
+
     /// Three ranks; rank 2 computes 50% longer than the others, which wait for it in the all-reduce.
     func rankLogs() {
         for rank in 0..<3 {

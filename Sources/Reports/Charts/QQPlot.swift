@@ -39,6 +39,7 @@ public enum QQPlot {
 }
 
 /// The standard normal distribution's quantile function.
+/// (Diagnostics' `StandardNormal.quantile` is the same; Reports depends on Cluster only, so it has its own.)
 public enum NormalDistribution {
     /// Φ⁻¹(p) for 0 < p < 1 (−∞ and ∞ at 0 and 1, NaN outside): Wichura's algorithm AS 241 (PPND16, Applied
     /// Statistics 37, 1988), accurate to about 1e-16 relative.

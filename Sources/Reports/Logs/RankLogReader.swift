@@ -28,9 +28,9 @@ public struct RankLogReader: Sendable {
     /// their order in the file).
     public mutating func readNew() -> [LogRecord] {
         var batch: [(record: LogRecord, order: Int)] = []
-        for (rank, name) in Self.rankFiles(in: directory.ranksPath) {
+        for rank in rankFiles() {
             var state = files[rank] ?? FileState()
-            let lines = Self.newLines(path: (directory.ranksPath as NSString).appendingPathComponent(name), &state)
+            let lines = Self.newLines(path: directory.rankLogPath(rank), &state)
             let numbered = lines.enumerated().map {
                 (state.lineNumber + $0.offset + 1, Substring(decoding: $0.element, as: UTF8.self))
             }
@@ -59,7 +59,7 @@ public struct RankLogReader: Sendable {
     public mutating func finish() {
         for rank in files.keys.sorted() where !files[rank]!.pending.isEmpty {
             files[rank]!.pending = []
-            notes.append("1 truncated line in ranks/\(Self.fileName(rank)) was skipped")
+            notes.append("1 truncated line in ranks/\(fileName(rank)) was skipped")
         }
     }
 
@@ -69,7 +69,7 @@ public struct RankLogReader: Sendable {
             let lines = files[rank]!.malformed
             let list = lines.prefix(5).map(String.init).joined(separator: ", ") + (lines.count > 5 ? ", ..." : "")
             notes.append(
-                "\(lines.count) line\(lines.count == 1 ? "" : "s") of ranks/\(Self.fileName(rank)) (line \(list)) "
+                "\(lines.count) line\(lines.count == 1 ? "" : "s") of ranks/\(fileName(rank)) (line \(list)) "
                     + "not a log record; skipped")
             files[rank]!.malformed = []
         }
@@ -77,20 +77,20 @@ public struct RankLogReader: Sendable {
         return notes
     }
 
-    static func fileName(_ rank: Int) -> String {
-        let digits = String(rank)
-        return "rank-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".jsonl"
+    /// The name of `rank`'s file, `rank-NNNN.jsonl` (`RunDirectory.rankLogPath`).
+    func fileName(_ rank: Int) -> String {
+        (directory.rankLogPath(rank) as NSString).lastPathComponent
     }
 
-    /// `rank-NNNN.jsonl` files in `path`, by rank.
-    static func rankFiles(in path: String) -> [(Int, String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.compactMap { name -> (Int, String)? in
+    /// The ranks whose file (named as `RunDirectory.rankLogPath` names it) is in `ranks/`, in order.
+    func rankFiles() -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.ranksPath)) ?? []
+        return names.compactMap { name -> Int? in
             guard name.hasPrefix("rank-"), name.hasSuffix(".jsonl"),
-                let rank = Int(name.dropFirst(5).dropLast(6)), rank >= 0
+                let rank = Int(name.dropFirst(5).dropLast(6)), rank >= 0, fileName(rank) == name
             else { return nil }
-            return (rank, name)
-        }.sorted { $0.0 < $1.0 }
+            return rank
+        }.sorted()
     }
 
     /// The complete lines appended to `path` since `state.offset`; a trailing partial line stays pending.

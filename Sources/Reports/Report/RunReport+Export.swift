@@ -94,26 +94,17 @@ extension RunReport {
         NumberFormat.fixed(100 * fraction, decimals: 2) + "%"
     }
 
-    /// Per-layer sparsity in percent from any of the shapes `sparsity` may take: an array of fractions, an
-    /// array of `{"layer": ..., "sparsity": ...}` objects, or an object keyed by layer name.
+    /// Per-layer sparsity in percent from export.json's `sparsity`: an array of
+    /// `{"layer", "outputs", "inputs", "zeros", "sparsity"}` objects (`ExportReport.LayerSparsity`).
     static func sparsityByLayer(_ value: JSONValue?) -> [(String, Double)]? {
-        guard let value else { return nil }
-        if let numbers = value.array?.compactMap(\.number), numbers.count == value.array?.count {
-            return numbers.enumerated().map { ("layer \($0)", 100 * $1) }
-        }
-        if let objects = value.array {
-            return objects.enumerated().compactMap { index, entry in
-                guard let fraction = entry["sparsity"]?.number else { return nil }
-                var name = "layer " + (entry["layer"]?.text ?? entry["name"]?.text ?? "\(index)")
-                if let outputs = entry["outputs"]?.integer, let inputs = entry["inputs"]?.integer {
-                    name += " (\(outputs)×\(inputs))"
-                }
-                return (name, 100 * fraction)
+        guard let objects = value?.array else { return nil }
+        return objects.enumerated().compactMap { index, entry in
+            guard let fraction = entry["sparsity"]?.number else { return nil }
+            var name = "layer " + (entry["layer"]?.text ?? "\(index)")
+            if let outputs = entry["outputs"]?.integer, let inputs = entry["inputs"]?.integer {
+                name += " (\(outputs)×\(inputs))"
             }
+            return (name, 100 * fraction)
         }
-        if let object = value.object {
-            return object.keys.sorted().compactMap { key in object[key]?.number.map { (key, 100 * $0) } }
-        }
-        return nil
     }
 }

@@ -61,7 +61,8 @@ extension RunReport {
         return section
     }
 
-    /// The Gauss-Newton run's losses, the spectrum of its curvature and its distances, over training.
+    /// The mean-field Gauss-Newton study's (`partita gauss-newton`) losses, the spectrum of its curvature and
+    /// its distances, over training. The general GGN optimizer's records (split `ggn`) are `ggnSection`'s.
     static func gaussNewtonSection(_ run: RunContents) -> ReportSection? {
         let records = run.metrics(split: "gauss-newton")
         guard !records.isEmpty else { return nil }

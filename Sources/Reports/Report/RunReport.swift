@@ -33,8 +33,8 @@ public enum RunReport {
     public static func html(_ run: RunContents) -> String {
         let sections = [
             trainingSection(run), ranksSection(run), gaussianitySection(run), alraoSection(run),
-            groupedNewtonSection(run), gaussNewtonSection(run), exportSection(run), problemsSection(run),
-            setupSection(run),
+            groupedNewtonSection(run), gaussNewtonSection(run), ggnSection(run), exportSection(run),
+            problemsSection(run), setupSection(run),
         ].compactMap { $0 }
         let name = run.info?["name"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? run.directory.name
         var page = HTMLBuilder()

@@ -51,7 +51,8 @@ public struct RunContents: Sendable {
         return contents
     }
 
-    /// The metrics records of one `split` (train, validation, test, alrao, grouped-newton, gauss-newton).
+    /// The metrics records of one `split` (train, validation, test, alrao, grouped-newton, gauss-newton,
+    /// ggn).
     public func metrics(split: String) -> [JSONValue] {
         metrics.filter { $0["split"]?.string == split }
     }
