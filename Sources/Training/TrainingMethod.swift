@@ -61,8 +61,6 @@ public struct StepContext {
     /// Called with this rank's loss before the step's first collective: throws (naming the rank and the
     /// step) when the loss is not finite, so the failing rank ends the job instead of poisoning the others.
     public let checkLocalLoss: (LossSummary) throws -> Void
-    /// Whether this rank is the coordinator (some methods log only there).
-    public var isCoordinator: Bool { communicator.isCoordinator }
 
     public init(
         communicator: any Communicator, step: Int, learningRate: Double, globalBatch: Int,
