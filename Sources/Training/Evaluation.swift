@@ -41,8 +41,7 @@ extension Evaluation {
             let part = Array(mine[start..<min(start + chunk, mine.count)])
             let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
             model.forward(inputs, into: &pass)
-            var none: Matrix<Scalar>? = nil
-            summary = summary + loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+            summary = summary + loss.evaluate(outputs: pass.output, targets: targets)
             start += chunk
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]

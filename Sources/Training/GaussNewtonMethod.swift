@@ -23,6 +23,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public let adaptDamping: Bool
     public private(set) var damping: Double
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
     private var record: JSONLine?
 
     public init(
@@ -49,10 +50,8 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
         let communicator = context.communicator
         let scale = 1 / Double(context.globalBatch)
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(outputs: pass.output, targets: targets, scale: scale, gradient: &dOutput)
-        try context.checkLocalLoss(local)
+        let local = try context.forwardAndLoss(
+            model, inputs: inputs, targets: targets, loss: loss, pass: &pass, dOutput: &dOutput)
         var gradient = ParameterBuffer<Scalar>(layout: model.layout)
         model.backward(pass, dOutput: dOutput!, into: &gradient)
         var g = gradient.values.map(Double.init)
@@ -101,8 +100,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         let theta = model.parameters.values
         for i in theta.indices { model.parameters.values[i] = theta[i] + Scalar(d[i]) }
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        var after = [loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none).lossSum]
+        var after = [loss.evaluate(outputs: pass.output, targets: targets).lossSum]
         if communicator.size > 1 { try communicator.allReduce(&after, .sum) }
         lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let actual = (after[0] - before[0]) * scale
@@ -127,8 +125,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     /// The last step's damping, ρ and CG iterations.

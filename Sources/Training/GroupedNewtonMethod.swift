@@ -29,6 +29,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     private let buckets: GradientBuckets
     private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
     private var pendingRecords: [JSONLine] = []
 
     public init(
@@ -62,13 +63,9 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public private(set) var lastCommunicationSeconds = 0.0
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try buckets.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        let summed = try buckets.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &gradient)
         lastCommunicationSeconds = summed.waited
         // The direction updater takes the gradient as an array: a shared sum is copied into it.
         if case .shared(let sum) = summed.gradient {
@@ -83,7 +80,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
                 for p in theta.indices { theta[p] -= rates[owner[p]] * direction[p] }
             }
         }
-        return local
+        return summed.local
     }
 
     /// ḡ, H̄, D3 along `direction` on this refresh's batch, all-reduced, then new rates.
@@ -128,8 +125,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     public func epochEnded(trainingLoss: Double) {

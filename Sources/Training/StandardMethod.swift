@@ -14,6 +14,7 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     public let buckets: GradientBuckets
     private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
 
     public init(
         model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int, sharedMemory: Bool = false
@@ -35,17 +36,13 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     }
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try buckets.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        let summed = try buckets.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &gradient)
         lastCommunicationSeconds = summed.waited
         optimizer.learningRate = context.learningRate
         summed.gradient.withValues(in: gradient) { optimizer.step(parameters: &model.parameters, gradient: $0) }
-        return local
+        return summed.local
     }
 
     /// With gradual pruning, the zeros of `parameters` stay zero from now on (fine-tuning a pruned model).
@@ -60,8 +57,7 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     /// Softmax of the outputs, for classifiers.

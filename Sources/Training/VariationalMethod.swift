@@ -34,6 +34,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     private let summation: GradientBuckets
     private var dataGradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
     private var window = (kl: 0.0, penalty: 0.0, steps: 0)
 
     public init(
@@ -108,13 +109,9 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
         let (model, epsilon) = sample(index: context.step)
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try summation.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &dataGradient, communicator: context.communicator)
+        let summed = try summation.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &dataGradient)
         lastCommunicationSeconds = summed.waited
 
         let divergence = regularizer()
@@ -133,7 +130,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         window.kl += divergence.kl / n
         window.penalty += divergence.value / n
         window.steps += 1
-        return local
+        return summed.local
     }
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
@@ -149,9 +146,8 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
             }
         case .values(let y):
             // The loss of the averaged prediction.
-            var none: Matrix<Double>? = nil
             let values = Matrix(rows: y.rows, columns: y.columns, storage: y.storage.map(Double.init))
-            summary = loss.evaluate(outputs: probabilities, targets: .values(values), scale: 1, gradient: &none)
+            summary = loss.evaluate(outputs: probabilities, targets: .values(values))
         }
         return summary
     }
