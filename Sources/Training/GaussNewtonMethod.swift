@@ -24,6 +24,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public private(set) var damping: Double
     private var pass = ForwardPass<Scalar>()
     private var dOutput: Matrix<Scalar>?
+    private var gradient: ParameterBuffer<Scalar>
     private var record: JSONLine?
 
     public init(
@@ -36,6 +37,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         self.cgIterations = cgIterations
         self.cgTolerance = cgTolerance
         self.adaptDamping = adaptDamping
+        gradient = ParameterBuffer(layout: model.layout)
     }
 
     public var name: String { "gauss-newton" }
@@ -45,27 +47,37 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         set { model.parameters = newValue }
     }
 
+    /// Seconds the last step spent inside its all-reduces (of the gradient and loss, of each G·v, of the
+    /// loss after the step).
     public private(set) var lastCommunicationSeconds = 0.0
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
         let communicator = context.communicator
         let scale = 1 / Double(context.globalBatch)
+        var waited = 0.0
+        /// Sums `values` over ranks, adding the time spent in the all-reduce to `waited`.
+        func sumOverRanks(_ values: inout [Double]) throws {
+            guard communicator.size > 1 else { return }
+            let started = DispatchTime.now().uptimeNanoseconds
+            try communicator.allReduce(&values, .sum)
+            waited += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        }
+
         let local = try context.forwardAndLoss(
             model, inputs: inputs, targets: targets, loss: loss, pass: &pass, dOutput: &dOutput)
-        var gradient = ParameterBuffer<Scalar>(layout: model.layout)
         model.backward(pass, dOutput: dOutput!, into: &gradient)
+        // Two all-reduces, not one of the gradient with the loss appended: on 3 ranks the longer vector is
+        // summed in another order (the last bits of the loss and of ρ changed).
         var g = gradient.values.map(Double.init)
-        var before = [local.lossSum]
-        let started = DispatchTime.now().uptimeNanoseconds
-        if communicator.size > 1 {
-            try communicator.allReduce(&g, .sum)
-            try communicator.allReduce(&before, .sum)
-        }
+        try sumOverRanks(&g)
+        var lossBefore = [local.lossSum]
+        try sumOverRanks(&lossBefore)
+        let before = lossBefore[0]
 
         /// G·v summed over ranks, in Double.
         func product(_ v: [Double]) throws -> [Double] {
             var result = model.ggnVectorProduct(pass, loss: loss, scale: scale, v.map { Scalar($0) }).map(Double.init)
-            if communicator.size > 1 { try communicator.allReduce(&result, .sum) }
+            try sumOverRanks(&result)
             return result
         }
         func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
@@ -101,9 +113,9 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         for i in theta.indices { model.parameters.values[i] = theta[i] + Scalar(d[i]) }
         model.forward(inputs, into: &pass)
         var after = [loss.evaluate(outputs: pass.output, targets: targets).lossSum]
-        if communicator.size > 1 { try communicator.allReduce(&after, .sum) }
-        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let actual = (after[0] - before[0]) * scale
+        try sumOverRanks(&after)
+        lastCommunicationSeconds = waited
+        let actual = (after[0] - before) * scale
         let rho = predicted < 0 ? actual / predicted : -1
         let accepted = actual < 0 && after[0].isFinite
         if !accepted { model.parameters.values = theta }
@@ -114,7 +126,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         var line = JSONLine()
         line.add("step", context.step + 1)
         line.add("split", "gauss-newton")
-        line.add("train_loss", before[0] * scale)
+        line.add("train_loss", before * scale)
         line.add("damping", damping)
         line.add("rho", rho)
         line.add("cg_iterations", iterations)
