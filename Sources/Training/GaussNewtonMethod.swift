@@ -125,7 +125,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
         var line = JSONLine()
         line.add("step", context.step + 1)
-        line.add("split", "gauss-newton")
+        line.add("split", "ggn")
         line.add("train_loss", before * scale)
         line.add("damping", damping)
         line.add("rho", rho)
