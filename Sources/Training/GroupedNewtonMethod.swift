@@ -67,11 +67,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
             model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
             gradient: &gradient)
         lastCommunicationSeconds = summed.waited
-        // The direction updater takes the gradient as an array: a shared sum is copied into it.
-        if case .shared(let sum) = summed.gradient {
-            gradient.values.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: sum) }
-        }
-        let direction = updater.propose(gradient.values)
+        let direction = summed.gradient.withValues(in: gradient) { updater.propose($0) }
         if context.step % period == 0 { try refresh(direction: direction, context: context) }
         if newton.isTraining {
             let rates = newton.rates.map { Scalar($0) }
@@ -102,7 +98,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         var flat = tensors.flattened
         if communicator.size > 1 { try communicator.allReduce(&flat, .sum) }
         tensors = PartitionTensors(flattened: flat, count: partition.count)
-        newton.refresh(tensors.gBar, tensors.hBar, tensors.d3)
+        newton.refresh(tensors)
 
         var line = JSONLine()
         line.add("step", context.step)
