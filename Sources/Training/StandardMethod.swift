@@ -63,7 +63,18 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     /// Softmax of the outputs, for classifiers.
     public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? {
         guard loss.isClassification else { return nil }
-        let output = model.forward(inputs).output
+        return Self.softmax(model.forward(inputs).output)
+    }
+
+    /// The loss and, for classifiers, the softmax of the same forward pass's outputs.
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
+        let summary = evaluate(inputs: inputs, targets: targets)
+        return (summary, withProbabilities && loss.isClassification ? Self.softmax(pass.output) : nil)
+    }
+
+    static func softmax(_ output: Matrix<Scalar>) -> Matrix<Double> {
         var probabilities = Matrix<Double>(rows: output.rows, columns: output.columns)
         for n in 0..<output.rows {
             for (o, p) in Loss.softmax(output, row: n).enumerated() { probabilities[n, o] = p }

@@ -40,6 +40,12 @@ public protocol TrainingMethod<Scalar>: AnyObject {
     /// The predicted class probabilities `(batch, classes)` of a classifier, for calibration; nil when the
     /// method does not provide them.
     func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>?
+
+    /// `evaluate(inputs:targets:)` and, when `withProbabilities` is set, `predictiveProbabilities(inputs:)`:
+    /// methods that provide probabilities override it to forward the batch once for both.
+    func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?)
 }
 
 extension TrainingMethod {
@@ -47,6 +53,12 @@ extension TrainingMethod {
     public var lastCommunicationSeconds: Double { 0 }
     public func epochEnded(trainingLoss: Double) {}
     public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? { nil }
+
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
+        (evaluate(inputs: inputs, targets: targets), withProbabilities ? predictiveProbabilities(inputs: inputs) : nil)
+    }
 }
 
 /// What a method needs to know about the step it is taking.

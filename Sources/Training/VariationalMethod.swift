@@ -142,11 +142,23 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     }
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        summary(of: averagedPrediction(inputs: inputs), targets: targets)
+    }
+
+    /// The loss and the predictive distribution from one pass of `evalSamples` weight samples.
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
         let probabilities = averagedPrediction(inputs: inputs)
-        var summary = LossSummary(count: inputs.rows)
+        return (summary(of: probabilities, targets: targets), withProbabilities ? probabilities : nil)
+    }
+
+    /// The loss summary of the averaged prediction `probabilities` (see `averagedPrediction`).
+    func summary(of probabilities: Matrix<Double>, targets: LossTargets<Scalar>) -> LossSummary {
+        var summary = LossSummary(count: probabilities.rows)
         switch targets {
         case .classes(let labels):
-            for n in 0..<inputs.rows {
+            for n in 0..<probabilities.rows {
                 let label = Int(labels[n])
                 summary.lossSum -= Foundation.log(max(probabilities[n, label], 1e-300))
                 let predicted = (0..<probabilities.columns).max { probabilities[n, $0] < probabilities[n, $1] } ?? 0
