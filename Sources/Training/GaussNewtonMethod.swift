@@ -15,7 +15,7 @@ public import Tensors
 /// numbers. After the solve, ρ = (L(θ + d) − L(θ))/q(d), the actual over the predicted decrease with
 /// `q(d) = gᵀd + ½·dᵀGd`, adapts λ: ×2/3 when ρ > 3/4, ×3/2 when ρ < 1/4 (a step that increases the loss is
 /// rejected).
-public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public let loss: Loss
     public let cgIterations: Int

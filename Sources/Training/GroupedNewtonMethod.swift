@@ -14,7 +14,7 @@ public import Tensors
 /// for p in subset s. Every `period` steps the rates are refreshed: ḡ, H̄ and D3 along the current u are
 /// computed on a separate batch (each rank on its strided share), summed over ranks with one all-reduce of
 /// S² + 2S numbers, and turned into rates by `GroupedNewton`, identically on every rank.
-public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class GroupedNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public let loss: Loss
     public let partition: Partition

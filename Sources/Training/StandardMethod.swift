@@ -7,7 +7,7 @@ public import Tensors
 /// Plain data-parallel training: forward, loss, backward with the gradient summed over ranks (through
 /// host-shared memory or the bucketed all-reduce, see `GradientBuckets.backwardAndSum`), then one optimizer
 /// step (SGD or Adam) on the flat buffer.
-public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class StandardMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public private(set) var optimizer: any Optimizer<Scalar>
     public let loss: Loss

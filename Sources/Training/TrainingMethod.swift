@@ -48,6 +48,13 @@ public protocol TrainingMethod<Scalar>: AnyObject {
     ) -> (summary: LossSummary, probabilities: Matrix<Double>?)
 }
 
+/// A method whose trained parameters are exactly one plain network's (plain training, grouped Newton,
+/// Gauss-Newton; not Alrao or VI): that network is what a run exports.
+public protocol PlainModelMethod<Scalar>: TrainingMethod {
+    associatedtype Scalar
+    var model: MLP<Scalar> { get }
+}
+
 extension TrainingMethod {
     public func logRecords(step: Int) -> [JSONLine] { [] }
     public var lastCommunicationSeconds: Double { 0 }
