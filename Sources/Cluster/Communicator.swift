@@ -110,19 +110,6 @@ public protocol SharedSum<Element>: AnyObject {
     func reduce() throws -> UnsafeBufferPointer<Element>
 }
 
-/// An error reported by a communication backend.
-public struct CommunicatorError: Error, CustomStringConvertible {
-    public let operation: String
-    public let message: String
-
-    public init(operation: String, message: String) {
-        self.operation = operation
-        self.message = message
-    }
-
-    public var description: String { "\(operation) failed: \(message)" }
-}
-
 extension Communicator {
     public func beginStep(_ step: Int) {}
     public func setCollectiveTimeout(_ seconds: Double) {}

@@ -63,21 +63,12 @@ public enum Loss: Hashable, Sendable {
     /// Whether the loss takes class labels (and accuracy is meaningful).
     public var isClassification: Bool { self == .softmaxCrossEntropy }
 
-    /// Evaluates the loss on `outputs (batch, outputs)`.
+    /// Evaluates the loss on `outputs (batch, outputs)`, without its gradient.
     ///
-    /// - Parameters:
-    ///   - dOutputs: if given, receives `scale·∂(Σ_n ℓ_n)/∂f`, `(batch, outputs)`. With `scale = 1/N` for a
-    ///     global batch of N samples it is the gradient of the mean loss, whatever part of the batch this
-    ///     process holds.
     /// - Returns: the sum of per-sample losses (accumulated in Double) and the correct-prediction count.
-    public func evaluate<Scalar: BLASScalar>(
-        outputs: Matrix<Scalar>, targets: LossTargets<Scalar>, scale: Double = 1,
-        dOutputs: UnsafeMutablePointer<Matrix<Scalar>>? = nil
-    ) -> LossSummary {
-        var gradient: Matrix<Scalar>? = dOutputs == nil ? nil : Matrix(rows: outputs.rows, columns: outputs.columns)
-        let summary = evaluate(outputs: outputs, targets: targets, scale: scale, gradient: &gradient)
-        if let gradient, let dOutputs { dOutputs.pointee = gradient }
-        return summary
+    public func evaluate<Scalar: BLASScalar>(outputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        var none: Matrix<Scalar>? = nil
+        return evaluate(outputs: outputs, targets: targets, scale: 1, gradient: &none)
     }
 
     /// softmax of row n of `f`, in Double: `exp(f_i − max f) / Σ_j exp(f_j − max f)`.
@@ -90,8 +81,9 @@ public enum Loss: Hashable, Sendable {
         return exps
     }
 
-    /// As `evaluate(outputs:targets:scale:dOutputs:)`, writing the gradient into `gradient` when it is
-    /// non-nil (it must then have the shape of `outputs`).
+    /// As `evaluate(outputs:targets:)`, also writing `scale·∂(Σ_n ℓ_n)/∂f` into `gradient` when it is non-nil
+    /// (it must then have the shape of `outputs`). With `scale = 1/N` for a global batch of N samples it is
+    /// the gradient of the mean loss, whatever part of the batch this process holds.
     public func evaluate<Scalar: BLASScalar>(
         outputs: Matrix<Scalar>, targets: LossTargets<Scalar>, scale: Double, gradient: inout Matrix<Scalar>?
     ) -> LossSummary {

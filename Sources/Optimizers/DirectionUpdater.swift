@@ -24,14 +24,14 @@ public struct DirectionUpdater<Scalar: BLASScalar>: Sendable {
     }
 
     /// The direction for gradient `g`; updates the moments.
-    public mutating func propose(_ g: [Scalar]) -> [Scalar] {
+    public mutating func propose(_ g: UnsafeBufferPointer<Scalar>) -> [Scalar] {
         steps += 1
         switch kind {
         case .gradient:
-            return g
+            return Array(g)
         case .momentum(let mu):
             if first.count != g.count || steps == 1 {
-                first = g
+                first = Array(g)
             } else {
                 let m = Scalar(mu)
                 for i in g.indices { first[i] = m * first[i] + g[i] }

@@ -1,3 +1,4 @@
+public import Curvature
 import Foundation
 import Tensors
 
@@ -74,10 +75,10 @@ public struct GroupedNewton: Sendable {
     /// Whether the parameters are trained yet (false during the uniform average's warm-up).
     public var isTraining: Bool { settings.uniformAveragePeriod == 0 || refreshes > settings.warmup }
 
-    /// Takes the (all-reduced) tensors of a refresh and sets `rates`.
-    public mutating func refresh(_ gBar: [Double], _ hBar: [Double], _ d3: [Double]) {
-        precondition(gBar.count == subsets, "GroupedNewton: \(gBar.count) tensors for \(subsets) subsets")
-        let current = gBar + hBar + d3
+    /// Takes the (all-reduced) partition tensors of a refresh and sets `rates`.
+    public mutating func refresh(_ tensors: PartitionTensors) {
+        precondition(tensors.count == subsets, "GroupedNewton: \(tensors.count) tensors for \(subsets) subsets")
+        let current = tensors.flattened
         var used = current
         if settings.uniformAveragePeriod > 0 {
             for i in current.indices {
@@ -95,8 +96,8 @@ public struct GroupedNewton: Sendable {
             used = useSum.map { $0 / Double(useCount) }
         }
         refreshes += 1
-        let s = subsets
-        let (g, h, d) = (Array(used[0..<s]), Array(used[s..<(s + s * s)]), Array(used[(s + s * s)...]))
+        let averaged = PartitionTensors(flattened: used, count: subsets)
+        let (g, h, d) = (averaged.gBar, averaged.hBar, averaged.d3)
         do throws(GroupedNewtonSolver.Failure) {
             let eta =
                 settings.order == 2
@@ -105,11 +106,11 @@ public struct GroupedNewton: Sendable {
             lastEta = eta
             lastFailure = nil
             let r = refreshes == 1 ? 0 : settings.movingAverage
-            for i in 0..<s { average[i] = r * average[i] + (1 - r) * eta[i] }
+            for i in 0..<subsets { average[i] = r * average[i] + (1 - r) * eta[i] }
             rates = average.map { damping * (settings.removeNegative ? max($0, 0) : $0) }
         } catch {
             lastFailure = error
-            if settings.uniformAveragePeriod == 0 { rates = [Double](repeating: 0, count: s) }
+            if settings.uniformAveragePeriod == 0 { rates = [Double](repeating: 0, count: subsets) }
         }
     }
 

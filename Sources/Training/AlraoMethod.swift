@@ -232,17 +232,27 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
         return probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
     }
 
-    /// `∂(−log p_k(y_n))/∂f_k(n, :)` for one copy, written into `d` row n, scaled by `weight`:
-    /// `softmax(f) − onehot(y)` or `(f − y)/σ²`.
+    /// `∂(−log p_k(y_n))/∂f_k(n, :)` for one copy, `softmax(f) − onehot(y)` or `(f − y)/σ²`, computed once
+    /// and written into row n of `own` scaled by `weight` and, when `mixtureWeight` is given, into row n of
+    /// `mixture` scaled by it (each element as `Scalar(w·(p − δ))` or `Scalar(w·(f − y)/σ²)`).
     func lossGradient(
-        _ f: Matrix<Scalar>, row n: Int, targets: LossTargets<Scalar>, weight: Double, into d: inout Matrix<Scalar>
+        _ f: Matrix<Scalar>, row n: Int, targets: LossTargets<Scalar>, weight: Double, into own: inout Matrix<Scalar>,
+        mixtureWeight: Double?, into mixture: inout Matrix<Scalar>
     ) {
         switch targets {
         case .classes(let labels):
             let p = Loss.softmax(f, row: n)
-            for o in 0..<outputs { d[n, o] = Scalar(weight * (p[o] - (o == Int(labels[n]) ? 1 : 0))) }
+            for o in 0..<outputs {
+                let difference = p[o] - (o == Int(labels[n]) ? 1 : 0)
+                own[n, o] = Scalar(weight * difference)
+                if let mixtureWeight { mixture[n, o] = Scalar(mixtureWeight * difference) }
+            }
         case .values(let y):
-            for o in 0..<outputs { d[n, o] = Scalar(weight * (Double(f[n, o]) - Double(y[n, o])) / variance) }
+            for o in 0..<outputs {
+                let residual = Double(f[n, o]) - Double(y[n, o])
+                own[n, o] = Scalar(weight * residual / variance)
+                if let mixtureWeight { mixture[n, o] = Scalar(mixtureWeight * residual / variance) }
+            }
         }
     }
 
@@ -257,7 +267,8 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
         let logPosterior = switcher.logPosterior
         let z = pass.output
 
-        gradient.zero()
+        // No zeroing of `gradient`: every element is written below (the copies' by the gemm with beta 0 and
+        // the bias sums, the body's by its backward pass).
         var dz = Matrix<Scalar>(rows: batch, columns: hidden)
         for k in 0..<copies {
             let f = forward.copyOutputs[k]
@@ -269,10 +280,9 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
                 let responsibility =
                     likelihood > -.infinity
                     ? Foundation.exp(likelihood + logPosterior[k] - forward.mixtureLogLikelihood[n]) : 0
-                if responsibility > 0 {
-                    lossGradient(f, row: n, targets: targets, weight: scale * responsibility, into: &mixtureGradient)
-                }
-                lossGradient(f, row: n, targets: targets, weight: scale, into: &ownGradient)
+                lossGradient(
+                    f, row: n, targets: targets, weight: scale, into: &ownGradient,
+                    mixtureWeight: responsibility > 0 ? scale * responsibility : nil, into: &mixtureGradient)
             }
             let (weightView, biasView) = copyViews[k]
             parameters.values.withUnsafeBufferPointer { theta in

@@ -131,7 +131,7 @@ public enum CheckpointCurvature {
                 try updater.restore(
                     OptimizerState(buffers: ["direction_m": m, "direction_v": v], counters: ["direction_steps": steps]))
             }
-            return updater.propose(g)
+            return g.withUnsafeBufferPointer { updater.propose($0) }
         }
     }
 }

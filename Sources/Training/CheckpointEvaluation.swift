@@ -51,31 +51,17 @@ public enum CheckpointEvaluation {
                 (dataset, rows) = (test, Array(0..<test.count))
             }
             guard !rows.isEmpty else { continue }
+            // Classifiers: the calibration from the same forward passes as the loss.
+            var calibration: Calibration? = loss.isClassification ? Calibration() : nil
             let summary = try Evaluation.evaluate(
-                method: method, data: data, dataset: dataset, rows: rows, communicator: communicator)
+                method: method, data: data, dataset: dataset, rows: rows, communicator: communicator,
+                calibration: &calibration)
             var result = EvaluationResult(
                 step: checkpoint.step, split: split.rawValue, loss: summary.meanLoss,
                 accuracy: loss.isClassification ? summary.accuracy : nil, count: summary.count)
-            if loss.isClassification {
-                var calibration = Calibration()
-                let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
-                var measured = true
-                for start in stride(from: 0, to: mine.count, by: 512) {
-                    let part = Array(mine[start..<min(start + 512, mine.count)])
-                    let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
-                    guard let probabilities = method.predictiveProbabilities(inputs: inputs),
-                        case .classes(let labels) = targets
-                    else {
-                        measured = false
-                        break
-                    }
-                    calibration.add(probabilities: probabilities, labels: labels)
-                }
-                try calibration.allReduce(communicator)
-                if measured {
-                    result.calibrationError = calibration.expectedCalibrationError
-                    result.meanConfidence = calibration.meanConfidence
-                }
+            if let calibration {
+                result.calibrationError = calibration.expectedCalibrationError
+                result.meanConfidence = calibration.meanConfidence
             }
             results.append(result)
         }

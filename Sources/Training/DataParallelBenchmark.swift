@@ -62,18 +62,19 @@ public enum DataParallelBenchmark {
         let solo = batch(globalBatch, stream: 1000)
         let mine = batch(globalBatch / ranks, stream: communicator.rank)
 
+        func context(_ communicator: any Communicator) -> StepContext {
+            StepContext(
+                communicator: communicator, step: 0, learningRate: optimizer.learningRate, globalBatch: globalBatch,
+                checkLocalLoss: { _ in })
+        }
+        let parallelContext = context(communicator)
+        let soloContext = context(SingleProcessCommunicator())
+        var dOutput: Matrix<Float>?
+        /// One training step; without `reduce`, one rank alone (nothing is summed).
         func step(_ data: (Matrix<Float>, LossTargets<Float>), reduce: Bool) throws -> Double {
-            model.forward(data.0, into: &pass)
-            var dOutput: Matrix<Float>? = Matrix(rows: data.0.rows, columns: sizes.last!)
-            _ = Loss.softmaxCrossEntropy.evaluate(
-                outputs: pass.output, targets: data.1, scale: 1 / Double(globalBatch), gradient: &dOutput)
-            guard reduce else {
-                model.backward(pass, dOutput: dOutput!, into: &gradient)
-                optimizer.step(parameters: &model.parameters, gradient: gradient)
-                return 0
-            }
-            let summed = try buckets.backwardAndSum(
-                model, pass, dOutput: dOutput!, into: &gradient, communicator: communicator)
+            let summed = try buckets.lossAndSummedGradient(
+                model, inputs: data.0, targets: data.1, loss: .softmaxCrossEntropy,
+                context: reduce ? parallelContext : soloContext, pass: &pass, dOutput: &dOutput, gradient: &gradient)
             summed.gradient.withValues(in: gradient) { optimizer.step(parameters: &model.parameters, gradient: $0) }
             return summed.waited
         }

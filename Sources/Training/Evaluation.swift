@@ -12,14 +12,40 @@ public enum Evaluation {
         method: any TrainingMethod<Scalar>, data: PreparedData, dataset: Dataset, rows: [Int],
         communicator: any Communicator, chunk: Int = 512
     ) throws -> LossSummary {
+        var calibration: Calibration? = nil
+        return try evaluate(
+            method: method, data: data, dataset: dataset, rows: rows, communicator: communicator, chunk: chunk,
+            calibration: &calibration)
+    }
+
+    /// The same, also filling `calibration` when it is given (for classification targets) from the same
+    /// forward passes (`TrainingMethod.evaluate(inputs:targets:withProbabilities:)`): its bins are summed over
+    /// ranks, and it is set to nil when the method provides no class probabilities.
+    public static func evaluate<Scalar: TrainingScalar>(
+        method: any TrainingMethod<Scalar>, data: PreparedData, dataset: Dataset, rows: [Int],
+        communicator: any Communicator, chunk: Int = 512, calibration: inout Calibration?
+    ) throws -> LossSummary {
         let mine = stride(from: communicator.rank, to: rows.count, by: communicator.size).map { rows[$0] }
         var summary = LossSummary()
+        var measured = calibration != nil
         var start = 0
         while start < mine.count {
             let part = Array(mine[start..<min(start + chunk, mine.count)])
             let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
-            summary = summary + method.evaluate(inputs: inputs, targets: targets)
+            let evaluated = method.evaluate(inputs: inputs, targets: targets, withProbabilities: measured)
+            summary = summary + evaluated.summary
+            if measured {
+                if let probabilities = evaluated.probabilities, case .classes(let labels) = targets {
+                    calibration!.add(probabilities: probabilities, labels: labels)
+                } else {
+                    measured = false
+                }
+            }
             start += chunk
+        }
+        if calibration != nil {
+            try calibration!.allReduce(communicator)
+            if !measured { calibration = nil }
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]
         if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
@@ -41,8 +67,7 @@ extension Evaluation {
             let part = Array(mine[start..<min(start + chunk, mine.count)])
             let (inputs, targets) = data.batch(dataset, rows: part, as: Scalar.self)
             model.forward(inputs, into: &pass)
-            var none: Matrix<Scalar>? = nil
-            summary = summary + loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+            summary = summary + loss.evaluate(outputs: pass.output, targets: targets)
             start += chunk
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]

@@ -15,7 +15,7 @@ public import Tensors
 /// numbers. After the solve, ρ = (L(θ + d) − L(θ))/q(d), the actual over the predicted decrease with
 /// `q(d) = gᵀd + ½·dᵀGd`, adapts λ: ×2/3 when ρ > 3/4, ×3/2 when ρ < 1/4 (a step that increases the loss is
 /// rejected).
-public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public let loss: Loss
     public let cgIterations: Int
@@ -23,6 +23,8 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public let adaptDamping: Bool
     public private(set) var damping: Double
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
+    private var gradient: ParameterBuffer<Scalar>
     private var record: JSONLine?
 
     public init(
@@ -35,6 +37,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         self.cgIterations = cgIterations
         self.cgTolerance = cgTolerance
         self.adaptDamping = adaptDamping
+        gradient = ParameterBuffer(layout: model.layout)
     }
 
     public var name: String { "gauss-newton" }
@@ -44,29 +47,37 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         set { model.parameters = newValue }
     }
 
+    /// Seconds the last step spent inside its all-reduces (of the gradient and loss, of each G·v, of the
+    /// loss after the step).
     public private(set) var lastCommunicationSeconds = 0.0
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
         let communicator = context.communicator
         let scale = 1 / Double(context.globalBatch)
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(outputs: pass.output, targets: targets, scale: scale, gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        var gradient = ParameterBuffer<Scalar>(layout: model.layout)
-        model.backward(pass, dOutput: dOutput!, into: &gradient)
-        var g = gradient.values.map(Double.init)
-        var before = [local.lossSum]
-        let started = DispatchTime.now().uptimeNanoseconds
-        if communicator.size > 1 {
-            try communicator.allReduce(&g, .sum)
-            try communicator.allReduce(&before, .sum)
+        var waited = 0.0
+        /// Sums `values` over ranks, adding the time spent in the all-reduce to `waited`.
+        func sumOverRanks(_ values: inout [Double]) throws {
+            guard communicator.size > 1 else { return }
+            let started = DispatchTime.now().uptimeNanoseconds
+            try communicator.allReduce(&values, .sum)
+            waited += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         }
+
+        let local = try context.forwardAndLoss(
+            model, inputs: inputs, targets: targets, loss: loss, pass: &pass, dOutput: &dOutput)
+        model.backward(pass, dOutput: dOutput!, into: &gradient)
+        // Two all-reduces, not one of the gradient with the loss appended: on 3 ranks the longer vector is
+        // summed in another order (the last bits of the loss and of ρ changed).
+        var g = gradient.values.map(Double.init)
+        try sumOverRanks(&g)
+        var lossBefore = [local.lossSum]
+        try sumOverRanks(&lossBefore)
+        let before = lossBefore[0]
 
         /// G·v summed over ranks, in Double.
         func product(_ v: [Double]) throws -> [Double] {
             var result = model.ggnVectorProduct(pass, loss: loss, scale: scale, v.map { Scalar($0) }).map(Double.init)
-            if communicator.size > 1 { try communicator.allReduce(&result, .sum) }
+            try sumOverRanks(&result)
             return result
         }
         func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
@@ -101,11 +112,10 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         let theta = model.parameters.values
         for i in theta.indices { model.parameters.values[i] = theta[i] + Scalar(d[i]) }
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        var after = [loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none).lossSum]
-        if communicator.size > 1 { try communicator.allReduce(&after, .sum) }
-        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let actual = (after[0] - before[0]) * scale
+        var after = [loss.evaluate(outputs: pass.output, targets: targets).lossSum]
+        try sumOverRanks(&after)
+        lastCommunicationSeconds = waited
+        let actual = (after[0] - before) * scale
         let rho = predicted < 0 ? actual / predicted : -1
         let accepted = actual < 0 && after[0].isFinite
         if !accepted { model.parameters.values = theta }
@@ -115,8 +125,8 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
         var line = JSONLine()
         line.add("step", context.step + 1)
-        line.add("split", "gauss-newton")
-        line.add("train_loss", before[0] * scale)
+        line.add("split", "ggn")
+        line.add("train_loss", before * scale)
         line.add("damping", damping)
         line.add("rho", rho)
         line.add("cg_iterations", iterations)
@@ -127,8 +137,7 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     /// The last step's damping, ρ and CG iterations.

@@ -156,3 +156,39 @@ extension GradientBuckets {
         }
     }
 }
+
+extension StepContext {
+    /// The first half of a data-parallel step: `model` forward on this rank's share into `pass`, the loss
+    /// with its gradient `(1/globalBatch)·∂(Σ_n ℓ_n)/∂f` into `dOutput` (reallocated only when the batch's
+    /// shape changes: the loss overwrites every element), and `checkLocalLoss`. Returns this rank's loss.
+    public func forwardAndLoss<Scalar: TrainingScalar>(
+        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?
+    ) throws -> LossSummary {
+        model.forward(inputs, into: &pass)
+        let outputs = model.architecture.outputs
+        if dOutput?.rows != inputs.rows || dOutput?.columns != outputs {
+            dOutput = Matrix(rows: inputs.rows, columns: outputs)
+        }
+        let local = loss.evaluate(
+            outputs: pass.output, targets: targets, scale: 1 / Double(globalBatch), gradient: &dOutput)
+        try checkLocalLoss(local)
+        return local
+    }
+}
+
+extension GradientBuckets {
+    /// A data-parallel step up to the update: `StepContext.forwardAndLoss`, then `backwardAndSum`. Returns
+    /// this rank's loss, where the summed gradient is and the seconds spent communicating after backward.
+    public func lossAndSummedGradient<Scalar: TrainingScalar>(
+        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        context: StepContext, pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?,
+        gradient: inout ParameterBuffer<Scalar>
+    ) throws -> (local: LossSummary, gradient: SummedGradient<Scalar>, waited: Double) {
+        let local = try context.forwardAndLoss(
+            model, inputs: inputs, targets: targets, loss: loss, pass: &pass, dOutput: &dOutput)
+        let summed = try backwardAndSum(
+            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        return (local, summed.gradient, summed.waited)
+    }
+}

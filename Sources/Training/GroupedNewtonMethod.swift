@@ -14,7 +14,7 @@ public import Tensors
 /// for p in subset s. Every `period` steps the rates are refreshed: ḡ, H̄ and D3 along the current u are
 /// computed on a separate batch (each rank on its strided share), summed over ranks with one all-reduce of
 /// S² + 2S numbers, and turned into rates by `GroupedNewton`, identically on every rank.
-public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class GroupedNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public let loss: Loss
     public let partition: Partition
@@ -29,6 +29,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     private let buckets: GradientBuckets
     private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
     private var pendingRecords: [JSONLine] = []
 
     public init(
@@ -62,19 +63,11 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
     public private(set) var lastCommunicationSeconds = 0.0
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try buckets.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        let summed = try buckets.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &gradient)
         lastCommunicationSeconds = summed.waited
-        // The direction updater takes the gradient as an array: a shared sum is copied into it.
-        if case .shared(let sum) = summed.gradient {
-            gradient.values.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: sum) }
-        }
-        let direction = updater.propose(gradient.values)
+        let direction = summed.gradient.withValues(in: gradient) { updater.propose($0) }
         if context.step % period == 0 { try refresh(direction: direction, context: context) }
         if newton.isTraining {
             let rates = newton.rates.map { Scalar($0) }
@@ -83,7 +76,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
                 for p in theta.indices { theta[p] -= rates[owner[p]] * direction[p] }
             }
         }
-        return local
+        return summed.local
     }
 
     /// ḡ, H̄, D3 along `direction` on this refresh's batch, all-reduced, then new rates.
@@ -105,7 +98,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
         var flat = tensors.flattened
         if communicator.size > 1 { try communicator.allReduce(&flat, .sum) }
         tensors = PartitionTensors(flattened: flat, count: partition.count)
-        newton.refresh(tensors.gBar, tensors.hBar, tensors.d3)
+        newton.refresh(tensors)
 
         var line = JSONLine()
         line.add("step", context.step)
@@ -128,8 +121,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     public func epochEnded(trainingLoss: Double) {

@@ -25,6 +25,8 @@ public struct PruningOptimizer<Scalar: BLASScalar>: Optimizer {
     /// 1 keeps a parameter, 0 prunes it; the parameters' layout.
     public private(set) var mask: [Scalar]
     private var steps: Int64 = 0
+    /// `g ⊙ mask`, rewritten every step.
+    private var maskedGradient: [Scalar]
 
     public init(
         wrapping inner: any Optimizer<Scalar>, schedule: PruningSchedule, scope: PruningScope, layers: [Int],
@@ -35,6 +37,7 @@ public struct PruningOptimizer<Scalar: BLASScalar>: Optimizer {
         self.scope = scope
         self.layers = layers
         self.mask = [Scalar](repeating: 1, count: layout.count)
+        maskedGradient = [Scalar](repeating: 0, count: layout.count)
     }
 
     /// The inner optimizer's name: a checkpoint of a pruned run resumes with the same optimizer.
@@ -57,9 +60,13 @@ public struct PruningOptimizer<Scalar: BLASScalar>: Optimizer {
             mask = MagnitudePruning.mask(
                 parameters, sparsity: schedule.sparsity(atStep: t), scope: scope, layers: layers, previous: mask)
         }
-        var masked = ParameterBuffer(layout: parameters.layout, values: Array(gradient))
-        MagnitudePruning.apply(mask, to: &masked)
-        inner.step(parameters: &parameters, gradient: masked)
+        precondition(gradient.count == mask.count, "PruningOptimizer: \(gradient.count) gradient values")
+        mask.withUnsafeBufferPointer { m in
+            maskedGradient.withUnsafeMutableBufferPointer { masked in
+                for i in 0..<masked.count { masked[i] = gradient[i] * m[i] }
+            }
+        }
+        maskedGradient.withUnsafeBufferPointer { inner.step(parameters: &parameters, gradient: $0) }
         MagnitudePruning.apply(mask, to: &parameters)
         steps += 1
     }

@@ -5,9 +5,10 @@ extension RunWriter {
     var gaussianityPath: String { directory.file("gaussianity.jsonl") }
     var gaussianityProbePath: String { directory.file("gaussianity-probe.json") }
 
-    /// Appends a record to `gaussianity.jsonl`.
+    /// Appends a record to `gaussianity.jsonl` (opened on the first record and kept open).
     func recordGaussianity(_ line: JSONLine) throws {
-        try LineWriter(path: gaussianityPath).append(line.description)
+        if gaussianityWriter == nil { gaussianityWriter = try LineWriter(path: gaussianityPath) }
+        try gaussianityWriter!.append(line.description)
     }
 
     /// Replaces `gaussianity-probe.json`: `{"step": S, "layers": [{"layer": 0, "samples": [...]}, ...]}`.

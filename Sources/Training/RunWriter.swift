@@ -15,13 +15,14 @@ public final class RunWriter {
     public init(directory: RunDirectory, keepCheckpoints: Int, resumeStep: Int? = nil) throws {
         self.directory = directory
         self.keepCheckpoints = keepCheckpoints
-        if let resumeStep {
-            try Self.truncateMetrics(path: directory.metricsPath, after: resumeStep)
-            try Self.truncateMetrics(path: directory.file("gaussianity.jsonl"), after: resumeStep)
-        }
+        // Truncated before opened: the truncation replaces the file, an open writer would keep the old one.
+        if let resumeStep { try Self.truncateMetrics(path: directory.metricsPath, after: resumeStep) }
         metrics = try LineWriter(path: directory.metricsPath)
+        if let resumeStep { try Self.truncateMetrics(path: gaussianityPath, after: resumeStep) }
     }
 
+    /// `gaussianity.jsonl`, opened by the first `recordGaussianity`.
+    var gaussianityWriter: LineWriter?
     private var collector: RankLogCollector?
     private var rankWriters: [Int: LineWriter] = [:]
 

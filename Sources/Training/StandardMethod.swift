@@ -7,13 +7,14 @@ public import Tensors
 /// Plain data-parallel training: forward, loss, backward with the gradient summed over ranks (through
 /// host-shared memory or the bucketed all-reduce, see `GradientBuckets.backwardAndSum`), then one optimizer
 /// step (SGD or Adam) on the flat buffer.
-public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
+public final class StandardMethod<Scalar: TrainingScalar>: PlainModelMethod {
     public private(set) var model: MLP<Scalar>
     public private(set) var optimizer: any Optimizer<Scalar>
     public let loss: Loss
     public let buckets: GradientBuckets
     private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
 
     public init(
         model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int, sharedMemory: Bool = false
@@ -35,17 +36,13 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
     }
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: model.architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try buckets.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &gradient, communicator: context.communicator)
+        let summed = try buckets.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &gradient)
         lastCommunicationSeconds = summed.waited
         optimizer.learningRate = context.learningRate
         summed.gradient.withValues(in: gradient) { optimizer.step(parameters: &model.parameters, gradient: $0) }
-        return local
+        return summed.local
     }
 
     /// With gradual pruning, the zeros of `parameters` stay zero from now on (fine-tuning a pruned model).
@@ -60,14 +57,24 @@ public final class StandardMethod<Scalar: TrainingScalar>: TrainingMethod {
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
         model.forward(inputs, into: &pass)
-        var none: Matrix<Scalar>? = nil
-        return loss.evaluate(outputs: pass.output, targets: targets, scale: 1, gradient: &none)
+        return loss.evaluate(outputs: pass.output, targets: targets)
     }
 
     /// Softmax of the outputs, for classifiers.
     public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? {
         guard loss.isClassification else { return nil }
-        let output = model.forward(inputs).output
+        return Self.softmax(model.forward(inputs).output)
+    }
+
+    /// The loss and, for classifiers, the softmax of the same forward pass's outputs.
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
+        let summary = evaluate(inputs: inputs, targets: targets)
+        return (summary, withProbabilities && loss.isClassification ? Self.softmax(pass.output) : nil)
+    }
+
+    static func softmax(_ output: Matrix<Scalar>) -> Matrix<Double> {
         var probabilities = Matrix<Double>(rows: output.rows, columns: output.columns)
         for n in 0..<output.rows {
             for (o, p) in Loss.softmax(output, row: n).enumerated() { probabilities[n, o] = p }

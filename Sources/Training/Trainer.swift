@@ -113,14 +113,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     }
 
     /// The trained network, for methods that train a plain MLP (all but Alrao).
-    public var model: MLP<Scalar>? {
-        switch method {
-        case let standard as StandardMethod<Scalar>: standard.model
-        case let newton as GroupedNewtonMethod<Scalar>: newton.model
-        case let gaussNewton as GaussNewtonMethod<Scalar>: gaussNewton.model
-        default: nil
-        }
-    }
+    public var model: MLP<Scalar>? { (method as? any PlainModelMethod<Scalar>)?.model }
 
     /// Runs the remaining steps, evaluating and checkpointing as configured.
     public func train() throws -> TrainingSummary {

@@ -40,6 +40,19 @@ public protocol TrainingMethod<Scalar>: AnyObject {
     /// The predicted class probabilities `(batch, classes)` of a classifier, for calibration; nil when the
     /// method does not provide them.
     func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>?
+
+    /// `evaluate(inputs:targets:)` and, when `withProbabilities` is set, `predictiveProbabilities(inputs:)`:
+    /// methods that provide probabilities override it to forward the batch once for both.
+    func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?)
+}
+
+/// A method whose trained parameters are exactly one plain network's (plain training, grouped Newton,
+/// Gauss-Newton; not Alrao or VI): that network is what a run exports.
+public protocol PlainModelMethod<Scalar>: TrainingMethod {
+    associatedtype Scalar
+    var model: MLP<Scalar> { get }
 }
 
 extension TrainingMethod {
@@ -47,6 +60,12 @@ extension TrainingMethod {
     public var lastCommunicationSeconds: Double { 0 }
     public func epochEnded(trainingLoss: Double) {}
     public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? { nil }
+
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
+        (evaluate(inputs: inputs, targets: targets), withProbabilities ? predictiveProbabilities(inputs: inputs) : nil)
+    }
 }
 
 /// What a method needs to know about the step it is taking.
@@ -61,8 +80,6 @@ public struct StepContext {
     /// Called with this rank's loss before the step's first collective: throws (naming the rank and the
     /// step) when the loss is not finite, so the failing rank ends the job instead of poisoning the others.
     public let checkLocalLoss: (LossSummary) throws -> Void
-    /// Whether this rank is the coordinator (some methods log only there).
-    public var isCoordinator: Bool { communicator.isCoordinator }
 
     public init(
         communicator: any Communicator, step: Int, learningRate: Double, globalBatch: Int,

@@ -33,7 +33,10 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     /// How the data term's gradient is summed over ranks (one bucket: host-shared memory or one all-reduce).
     private let summation: GradientBuckets
     private var dataGradient: ParameterBuffer<Scalar>
+    /// The gradient in (μ, ρ), rewritten every step.
+    private var gradient: ParameterBuffer<Scalar>
     private var pass = ForwardPass<Scalar>()
+    private var dOutput: Matrix<Scalar>?
     private var window = (kl: 0.0, penalty: 0.0, steps: 0)
 
     public init(
@@ -59,6 +62,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
             tensors.append(("rho." + view.name, layers + view.layer, view.role, view.shape))
         }
         parameters = ParameterBuffer(layout: ParameterLayout(tensors))
+        gradient = ParameterBuffer(layout: parameters.layout)
         // ρ = softplus⁻¹(σ₀) = ln(e^{σ₀} − 1).
         let rho = Scalar(Foundation.log(Foundation.expm1(initialStd)))
         for i in 0..<modelLayout.count {
@@ -75,51 +79,52 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     static func softplus(_ x: Double) -> Double { max(x, 0) + Foundation.log1p(Foundation.exp(-abs(x))) }
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
 
-    /// A weight sample `μ + σ⊙ε` and the ε used, from `(seed, variationalNoise, index)`.
-    func sample(index: Int) -> (model: MLP<Scalar>, epsilon: [Double]) {
+    /// A weight sample `μ + σ⊙ε`, the ε used, from `(seed, variationalNoise, index)`, and σ = softplus(ρ).
+    func sample(index: Int) -> (model: MLP<Scalar>, epsilon: [Double], sigma: [Double]) {
         var stream = RandomStream(seed: seed, key: .variationalNoise.with(index: index))
         let epsilon = (0..<count).map { _ in stream.normal() }
         var theta = ParameterBuffer<Scalar>(layout: modelLayout)
+        var sigma = [Double](repeating: 0, count: count)
         for i in 0..<count {
-            let sigma = Self.softplus(Double(parameters.values[count + i]))
-            theta.values[i] = Scalar(Double(parameters.values[i]) + sigma * epsilon[i])
+            sigma[i] = Self.softplus(Double(parameters.values[count + i]))
+            theta.values[i] = Scalar(Double(parameters.values[i]) + sigma[i] * epsilon[i])
         }
-        return (MLP(architecture, parameters: theta), epsilon)
+        return (MLP(architecture, parameters: theta), epsilon, sigma)
     }
 
     /// The regularizer summed over all weights (KL(q ‖ α) for a prior) and its gradient in (μ, σ), with the
-    /// KL to the priors' completions (equal to the regularizer except for means-only decay).
-    func regularizer() -> (value: Double, kl: Double, mean: [Double], std: [Double]) {
+    /// KL to the priors' completions (the regularizer itself except for means-only decay), at σ = `sigma`
+    /// (softplus(ρ) of the current parameters).
+    func regularizer(sigma: [Double]) -> (value: Double, kl: Double, mean: [Double], std: [Double]) {
         var value = 0.0
         var divergence = 0.0
         var dMean = [Double](repeating: 0, count: count)
         var dStd = dMean
         for (v, view) in modelLayout.views.enumerated() {
+            let prior = priors[v]
+            let completion = prior.completion
+            let isOwnCompletion = completion == prior
             for i in view.range {
                 let mu = Double(parameters.values[i])
-                let sigma = Self.softplus(Double(parameters.values[count + i]))
-                value += priors[v].penalty(mean: mu, std: sigma)
-                divergence += priors[v].completion.kl(mean: mu, std: sigma)
-                (dMean[i], dStd[i]) = priors[v].penaltyGradient(mean: mu, std: sigma)
+                let penalty = prior.penalty(mean: mu, std: sigma[i])
+                value += penalty
+                divergence += isOwnCompletion ? penalty : completion.kl(mean: mu, std: sigma[i])
+                (dMean[i], dStd[i]) = prior.penaltyGradient(mean: mu, std: sigma[i])
             }
         }
         return (value, divergence, dMean, dStd)
     }
 
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
-        let (model, epsilon) = sample(index: context.step)
-        model.forward(inputs, into: &pass)
-        var dOutput: Matrix<Scalar>? = Matrix(rows: inputs.rows, columns: architecture.outputs)
-        let local = loss.evaluate(
-            outputs: pass.output, targets: targets, scale: 1 / Double(context.globalBatch), gradient: &dOutput)
-        try context.checkLocalLoss(local)
-        let summed = try summation.backwardAndSum(
-            model, pass, dOutput: dOutput!, into: &dataGradient, communicator: context.communicator)
+        let (model, epsilon, sigma) = sample(index: context.step)
+        let summed = try summation.lossAndSummedGradient(
+            model, inputs: inputs, targets: targets, loss: loss, context: context, pass: &pass, dOutput: &dOutput,
+            gradient: &dataGradient)
         lastCommunicationSeconds = summed.waited
 
-        let divergence = regularizer()
+        let divergence = regularizer(sigma: sigma)
         let n = Double(trainingSamples)
-        var gradient = ParameterBuffer<Scalar>(layout: parameters.layout)
+        // Every element of `gradient` is written.
         summed.gradient.withValues(in: dataGradient) { g in
             for i in 0..<count {
                 let data = Double(g[i])
@@ -133,15 +138,27 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
         window.kl += divergence.kl / n
         window.penalty += divergence.value / n
         window.steps += 1
-        return local
+        return summed.local
     }
 
     public func evaluate(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>) -> LossSummary {
+        summary(of: averagedPrediction(inputs: inputs), targets: targets)
+    }
+
+    /// The loss and the predictive distribution from one pass of `evalSamples` weight samples.
+    public func evaluate(
+        inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, withProbabilities: Bool
+    ) -> (summary: LossSummary, probabilities: Matrix<Double>?) {
         let probabilities = averagedPrediction(inputs: inputs)
-        var summary = LossSummary(count: inputs.rows)
+        return (summary(of: probabilities, targets: targets), withProbabilities ? probabilities : nil)
+    }
+
+    /// The loss summary of the averaged prediction `probabilities` (see `averagedPrediction`).
+    func summary(of probabilities: Matrix<Double>, targets: LossTargets<Scalar>) -> LossSummary {
+        var summary = LossSummary(count: probabilities.rows)
         switch targets {
         case .classes(let labels):
-            for n in 0..<inputs.rows {
+            for n in 0..<probabilities.rows {
                 let label = Int(labels[n])
                 summary.lossSum -= Foundation.log(max(probabilities[n, label], 1e-300))
                 let predicted = (0..<probabilities.columns).max { probabilities[n, $0] < probabilities[n, $1] } ?? 0
@@ -149,9 +166,8 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
             }
         case .values(let y):
             // The loss of the averaged prediction.
-            var none: Matrix<Double>? = nil
             let values = Matrix(rows: y.rows, columns: y.columns, storage: y.storage.map(Double.init))
-            summary = loss.evaluate(outputs: probabilities, targets: .values(values), scale: 1, gradient: &none)
+            summary = loss.evaluate(outputs: probabilities, targets: .values(values))
         }
         return summary
     }
@@ -165,7 +181,7 @@ public final class VariationalMethod<Scalar: TrainingScalar>: TrainingMethod {
     func averagedPrediction(inputs: Matrix<Scalar>) -> Matrix<Double> {
         var average = Matrix<Double>(rows: inputs.rows, columns: architecture.outputs)
         for k in 0..<evalSamples {
-            let (model, _) = sample(index: Int(Int32.max) - k)
+            let (model, _, _) = sample(index: Int(Int32.max) - k)
             let output = model.forward(inputs).output
             for n in 0..<inputs.rows {
                 if loss.isClassification {

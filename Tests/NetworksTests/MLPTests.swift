@@ -86,8 +86,7 @@ import Testing
         let numeric = FiniteDifferences.gradient(
             { values in
                 mlp.parameters.values = values
-                var none: Matrix<Double>? = nil
-                return loss.evaluate(outputs: mlp.forward(x).output, targets: targets, scale: 1, gradient: &none)
+                return loss.evaluate(outputs: mlp.forward(x).output, targets: targets)
                     .lossSum * scale
             }, at: theta)
         mlp.parameters.values = theta

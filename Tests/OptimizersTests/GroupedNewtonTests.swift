@@ -1,3 +1,4 @@
+import Curvature
 import Foundation
 import Optimizers
 import TestSupport
@@ -6,7 +7,7 @@ import Testing
 @Suite struct GroupedNewtonTests {
     /// One-subset tensors whose order-2 step is η = ḡ/H̄ exactly.
     static func refresh(_ newton: inout GroupedNewton, eta: Double) {
-        newton.refresh([eta * 2], [2], [1])
+        newton.refresh(PartitionTensors(gBar: [eta * 2], hBar: [2], d3: [1]))
     }
 
     @Test func postProcessingInOrder() throws {
@@ -28,9 +29,9 @@ import Testing
         var settings = GroupedNewton.Settings()
         settings.order = 2
         var newton = try GroupedNewton(subsets: 2, settings: settings)
-        newton.refresh([1, 1], [2, 0, 0, 2], [0, 0])
+        newton.refresh(PartitionTensors(gBar: [1, 1], hBar: [2, 0, 0, 2], d3: [0, 0]))
         #expect(newton.rates == [0.05, 0.05])
-        newton.refresh([1, 1], [1, 1, 1, 1], [0, 0])  // singular
+        newton.refresh(PartitionTensors(gBar: [1, 1], hBar: [1, 1, 1, 1], d3: [0, 0]))  // singular
         #expect(newton.lastFailure == .singular)
         #expect(newton.rates == [0, 0])
     }
@@ -45,17 +46,19 @@ import Testing
         settings.warmup = 1
         var newton = try GroupedNewton(subsets: 1, settings: settings)
         // ḡ values 2, 6, 10, 14 with H̄ = 1: η is the averaged ḡ.
-        newton.refresh([2], [1], [0])
+        newton.refresh(PartitionTensors(gBar: [2], hBar: [1], d3: [0]))
         #expect(!newton.isTraining)
         #expect(newton.rates == [2])  // use = {2}
-        newton.refresh([6], [1], [0])
+        newton.refresh(PartitionTensors(gBar: [6], hBar: [1], d3: [0]))
         #expect(newton.isTraining)
         #expect(newton.rates == [4])  // use = {2, 6}
-        newton.refresh([10], [1], [0])  // third refresh: use ← up = {2, 6, 10}, up ← {10}
+        // third refresh: use ← up = {2, 6, 10}, up ← {10}
+        newton.refresh(PartitionTensors(gBar: [10], hBar: [1], d3: [0]))
         #expect(newton.rates == [6])
-        newton.refresh([14], [1], [0])  // use = {2, 6, 10, 14}, up = {10, 14}
+        newton.refresh(PartitionTensors(gBar: [14], hBar: [1], d3: [0]))  // use = {2, 6, 10, 14}, up = {10, 14}
         #expect(newton.rates == [8])
-        newton.refresh([18], [1], [0])  // fifth: use ← up = {10, 14, 18}, up ← {18}
+        // fifth: use ← up = {10, 14, 18}, up ← {18}
+        newton.refresh(PartitionTensors(gBar: [18], hBar: [1], d3: [0]))
         #expect(newton.rates == [14])
     }
 
@@ -77,12 +80,12 @@ import Testing
         var settings = GroupedNewton.Settings()
         settings.uniformAveragePeriod = 2
         var a = try GroupedNewton(subsets: 2, settings: settings)
-        a.refresh([1, 2], [3, 0.5, 0.5, 2], [1, 1])
+        a.refresh(PartitionTensors(gBar: [1, 2], hBar: [3, 0.5, 0.5, 2], d3: [1, 1]))
         a.epochEnded(trainingLoss: 2)
         var b = try GroupedNewton(subsets: 2, settings: settings)
         try b.restore(a.vectors)
-        a.refresh([2, 1], [2, 0.1, 0.1, 3], [2, 1])
-        b.refresh([2, 1], [2, 0.1, 0.1, 3], [2, 1])
+        a.refresh(PartitionTensors(gBar: [2, 1], hBar: [2, 0.1, 0.1, 3], d3: [2, 1]))
+        b.refresh(PartitionTensors(gBar: [2, 1], hBar: [2, 0.1, 0.1, 3], d3: [2, 1]))
         #expect(a.rates == b.rates && a.vectors == b.vectors)
     }
 
@@ -94,8 +97,8 @@ import Testing
         var m = [0.0, 0.0]
         var v = [0.0, 0.0]
         for (t, g) in gradients.enumerated() {
-            let uMomentum = momentum.propose(g)
-            let uAdam = adam.propose(g)
+            let uMomentum = g.withUnsafeBufferPointer { momentum.propose($0) }
+            let uAdam = g.withUnsafeBufferPointer { adam.propose($0) }
             for i in 0..<2 {
                 b[i] = t == 0 ? g[i] : 0.9 * b[i] + g[i]
                 m[i] = 0.9 * m[i] + 0.1 * g[i]

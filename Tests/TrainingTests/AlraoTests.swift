@@ -30,7 +30,7 @@ import Training
 
     /// methods.md §2.3's sanity check: Alrao with η_min = η_max = η and K = 1 is plain SGD at η (the mixture
     /// of one copy is that copy; the body's rates are all η). 200 steps on the sin-polynomial regression with
-    /// the Gaussian NLL (σ² = 1), Double: the parameters agree within 1e-6 relative, and so do the changes
+    /// the Gaussian NLL (σ² = 1), Double: the parameters agree within 1e-12 relative, and so do the changes
     /// from the (shared) initial parameters, which a mere agreement of the initializations could not fake.
     @Test func oneCopyWithOneRateIsPlainSGD() throws {
         let directory = BuiltProducts.temporaryDirectory("partita-alrao")
@@ -48,11 +48,11 @@ import Training
                 "optimizer.lr=1e-300",
             ], name: "initial", directory: directory)
         #expect(sgd.count == alrao.count)
-        #expect(Tolerance.relativeError(alrao, sgd) < 1e-6)
+        #expect(Tolerance.relativeError(alrao, sgd) < 1e-12)
         let sgdChange = zip(sgd, initial).map { $0 - $1 }
         let alraoChange = zip(alrao, initial).map { $0 - $1 }
         #expect(sgdChange.map(abs).max()! > 1e-3, "training moved the parameters")
-        #expect(Tolerance.relativeError(alraoChange, sgdChange) < 1e-6)
+        #expect(Tolerance.relativeError(alraoChange, sgdChange) < 1e-12)
     }
 
     /// The mixture's loss is −log Σ_k a_k·p_k(y), checked by a direct computation from the copies' logits.
