@@ -85,7 +85,8 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"]),
-        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Networks", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "OptimizersTests", dependencies: ["Optimizers", "Curvature", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "TrainingTests",
             dependencies: [

@@ -157,8 +157,7 @@ enum ModelExport {
             let dequantized = Matrix(
                 rows: part.count, columns: quantized.outputCount,
                 storage: outputs.flatMap { quantized.dequantizeOutput($0) })
-            var none: Matrix<Float>? = nil
-            summary = summary + loss.evaluate(outputs: dequantized, targets: targets, scale: 1, gradient: &none)
+            summary = summary + loss.evaluate(outputs: dequantized, targets: targets)
             let floatOutputs = floatModel.forward(inputs).output
             for r in 0..<part.count where argmax(dequantized.row(r)) == argmax(floatOutputs.row(r)) { agreeing += 1 }
             start += 1024

@@ -29,9 +29,7 @@ import Testing
             for (i, subset) in partition.subsets.enumerated() {
                 for range in subset.ranges { for p in range { probe.parameters.values[p] += t[i] * direction[p] } }
             }
-            var none: Matrix<Double>? = nil
-            return scale
-                * loss.evaluate(outputs: probe.forward(x).output, targets: targets, scale: 1, gradient: &none).lossSum
+            return scale * loss.evaluate(outputs: probe.forward(x).output, targets: targets).lossSum
         }
     }
 
