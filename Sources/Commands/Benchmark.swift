@@ -47,13 +47,14 @@ struct StepBenchmarkCommand: ParsableCommand {
         #if DEBUG
             Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
         #endif
+        let load = MachineLoad.summary()
         let result =
             dtype == .float64
             ? try StepBenchmark.run(Double.self, sizes: sizes, batch: batch, rounds: rounds, stepsPerRound: steps)
             : try StepBenchmark.run(Float.self, sizes: sizes, batch: batch, rounds: rounds, stepsPerRound: steps)
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
         Console.output("MLP \(options.sizes), batch \(batch), \(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
-        Console.output("median of \(rounds) alternating rounds of \(steps) steps each")
+        Console.output("median of \(rounds) alternating rounds of \(steps) steps each; before the run: \(load)")
         Console.output(
             String(
                 format: "training step:     %8.2f ms  (%.0f samples/s)", 1000 * result.stepSeconds,

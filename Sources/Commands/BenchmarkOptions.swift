@@ -47,3 +47,16 @@ struct BenchmarkOptions<Defaults: BenchmarkDefaults>: ParsableArguments {
     }
 
 }
+
+/// The host's load before a benchmark, printed with its results: ratios measured side by side survive a
+/// shared machine, but a load well above the benchmark's own ranks means something else is competing (a
+/// stray process from an earlier job, another tenant), and the run is worth repeating.
+enum MachineLoad {
+    /// E.g. `load average 0.42 (1 min) on 2 cores`, from `/proc/loadavg`; empty where that file is missing.
+    static func summary() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+            let first = text.split(separator: " ").first
+        else { return "" }
+        return "load average \(first) (1 min) on \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    }
+}

@@ -44,7 +44,9 @@ struct CurvatureBenchmarkCommand: ParsableCommand {
         ]
         if let sizes = options.layerSizes { cases = [(sizes, Partition.Kind(rawValue: partition)!, nil)] }
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
-        Console.output("batch \(batch), float32, tanh, OPENBLAS_NUM_THREADS=\(threads); median of \(rounds) rounds")
+        Console.output(
+            "batch \(batch), float32, tanh, OPENBLAS_NUM_THREADS=\(threads); median of \(rounds) rounds; before the run: "
+                + MachineLoad.summary())
         Console.output(
             "model                         partition   S   gradient ms  refresh ms  gradient evals  target 1+S  authors"
         )

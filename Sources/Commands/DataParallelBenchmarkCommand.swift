@@ -52,6 +52,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
             guard batch % mpi.size == 0 else {
                 throw LaunchError("--batch \(batch) is not a multiple of the \(mpi.size) ranks")
             }
+            let load = MachineLoad.summary()
             let result = try DataParallelBenchmark.run(
                 communicator: mpi, sizes: options.layerSizes!, globalBatch: batch, bucketMB: bucketMb,
                 sharedMemory: allreduce == "shared-memory", rounds: rounds, stepsPerRound: steps,
@@ -62,7 +63,8 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
                 "MLP \(sizes), global batch \(batch), float32, \(result.ranks) ranks on \(Set(result.hosts).count) "
                     + "host(s) \(result.hosts), OPENBLAS_NUM_THREADS=\(threads)")
             Console.output(
-                "median of \(rounds) alternating rounds of \(steps) steps each; gradient sum: \(result.sumMethod)")
+                "median of \(rounds) alternating rounds of \(steps) steps each; gradient sum: \(result.sumMethod); "
+                    + "before the run: \(load)")
             Console.output(
                 String(
                     format: "1 rank, batch %d:            %8.2f ms/step  %8.0f samples/s", batch,
