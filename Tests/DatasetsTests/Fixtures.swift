@@ -37,7 +37,7 @@ enum Fixtures {
     /// Runs a Python 3 script (numpy available) with `arguments` as `sys.argv[1:]`; returns its output.
     @discardableResult
     static func python(_ script: String, _ arguments: [String] = []) throws -> String {
-        try run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        try run(ProjectPython.executable, ["-c", script] + arguments)
     }
 
     /// `gzip -c source > destination` with the system's gzip.

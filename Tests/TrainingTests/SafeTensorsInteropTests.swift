@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Training
 
@@ -6,7 +7,8 @@ import Training
 /// bit-identical values. The reference is the Python library itself (`safetensors.numpy`), with numpy's own
 /// byte dumps and `float.hex()` strings as the independent record of each value.
 ///
-/// These tests need `python3` with `safetensors` and `numpy`; CI installs them. Without them the tests fail
+/// These tests need the project's Python (`.venv`, made by `deploy/install-deps --test`) with `safetensors` and
+/// `numpy`. Without them the tests fail
 /// (they do not skip), saying what to install.
 @Suite struct SafeTensorsInteropTests {
     /// A tensor as Python saw it: numpy dtype name, shape, little-endian C-order bytes in hex, and each element
@@ -183,14 +185,14 @@ import Training
 
     // MARK: - Running Python
 
-    /// Fails the test, with what to install, unless `python3` can import `safetensors` and `numpy`.
+    /// Fails the test, with what to install, unless the project's Python (`.venv`) can import `safetensors` and `numpy`.
     func requirePython(in directory: CheckpointScratchDirectory) throws {
         do {
             _ = try runPython("import safetensors, numpy", arguments: [], in: directory)
         } catch {
             let message =
-                "python3 with safetensors and numpy is required for the interop tests; run `pip install safetensors "
-                + "numpy` (CI installs them). \(error)"
+                "python3 with safetensors and numpy is required for the interop tests; run `deploy/install-deps --test` "
+                + "(CI does). \(error)"
             Issue.record(Comment(rawValue: message))
             throw error
         }
@@ -215,8 +217,8 @@ import Training
             try? FileManager.default.removeItem(atPath: stderrPath)
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
+        process.executableURL = URL(fileURLWithPath: ProjectPython.executable)
+        process.arguments = ["-c", script] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
