@@ -39,7 +39,8 @@ enum ModelExport {
         let config = checkpoint.config
         var model: MLP<Scalar> = try checkpoint.plainModel(data: data)
         let architecture = model.architecture
-        let loss = try ModelFactory.loss(config, task: data.task)
+        let typed = try config.typed()
+        let loss = try ModelFactory.loss(typed, task: data.task)
         let (evaluationSet, evaluationRows, splitName) = evaluationSplit(data)
         let pruning = request.units != nil || request.sparsity != nil
         let before =
@@ -58,7 +59,7 @@ enum ModelExport {
         if request.fineTuneEpochs > 0 {
             model = try fineTune(model, request, config, data, logger, observer)
         } else if let sparsity = request.sparsity {
-            let layers = PruningOptimizer<Scalar>.prunedLayers(config, layerCount: architecture.layerCount)
+            let layers = PruningOptimizer<Scalar>.prunedLayers(typed.export, layerCount: architecture.layerCount)
             let mask = MagnitudePruning.mask(
                 model.parameters, sparsity: sparsity, scope: request.scope, layers: layers,
                 previous: MagnitudePruning.nonZeroMask(model.parameters))
@@ -117,7 +118,7 @@ enum ModelExport {
         let hidden = model.architecture.sizes.dropFirst().dropLast().map(String.init).joined(separator: ", ")
         var overrides = ["model.hidden=[\(hidden)]", "train.epochs=\(request.fineTuneEpochs)", "train.max_steps=0"]
         // Fine-tuning a plain network: a checkpoint of another method continues with SGD at its config's rate.
-        if !["sgd", "adam"].contains(config.string("optimizer.name")) { overrides.append("optimizer.name=sgd") }
+        if ![.sgd, .adam].contains(try config.typed().optimizer.name) { overrides.append("optimizer.name=sgd") }
         if let sparsity = request.sparsity {
             overrides += [
                 "export.final_sparsity=\(sparsity)", "export.initial_sparsity=0", "export.prune_start=0",
