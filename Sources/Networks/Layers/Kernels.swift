@@ -42,7 +42,9 @@ enum Kernels {
     }
 
     /// `s[j] = Σ_r a[r, j]` over a `(rows, columns)` matrix.
-    static func columnSums<S: BLASScalar>(rows: Int, columns: Int, _ a: UnsafePointer<S>, into s: UnsafeMutablePointer<S>) {
+    static func columnSums<S: BLASScalar>(
+        rows: Int, columns: Int, _ a: UnsafePointer<S>, into s: UnsafeMutablePointer<S>
+    ) {
         s.update(repeating: 0, count: columns)
         for r in 0..<rows {
             let row = a + r * columns
@@ -70,7 +72,9 @@ enum Kernels {
                     let row = columns + ((n * g.outputHeight + oy) * g.outputWidth + ox) * k
                     let cols = g.columns(at: ox)
                     let left = ox * g.strideWidth - g.padLeft
-                    if rows.count != g.kernelHeight || cols.count != g.kernelWidth { row.update(repeating: 0, count: k) }
+                    if rows.count != g.kernelHeight || cols.count != g.kernelWidth {
+                        row.update(repeating: 0, count: k)
+                    }
                     for ky in rows {
                         let source = sample + ((top + ky) * g.inputWidth + left + cols.lowerBound) * c
                         (row + ky * rowStride + cols.lowerBound * c).update(from: source, count: cols.count * c)

@@ -36,7 +36,8 @@ public struct Conv2D: Hashable, Sendable {
     public var padding: Padding
     public var bias: Bool
 
-    public init(filters: Int, kernel: Size2D, stride: Size2D = .square(1), padding: Padding = .valid, bias: Bool = true) {
+    public init(filters: Int, kernel: Size2D, stride: Size2D = .square(1), padding: Padding = .valid, bias: Bool = true)
+    {
         self.filters = filters
         self.kernel = kernel
         self.stride = stride

@@ -17,13 +17,16 @@ extension LayerStack {
     @discardableResult
     public func backward<Scalar: BLASScalar>(
         _ pass: LayerStackPass<Scalar>, dOutput: Matrix<Scalar>, parameters theta: UnsafeBufferPointer<Scalar>,
-        into g: UnsafeMutableBufferPointer<Scalar>, inputGradient: Bool = false, layerCompleted: (Int) -> Void = { _ in }
+        into g: UnsafeMutableBufferPointer<Scalar>, inputGradient: Bool = false,
+        layerCompleted: (Int) -> Void = { _ in }
     ) -> Matrix<Scalar>? {
         let batch = pass.batch
         precondition(
             pass.outputs.count == layers.count && dOutput.rows == batch && dOutput.columns == outputShape.count,
-            "LayerStack.backward: dOutput is \(dOutput.shapeDescription), the output is (\(batch), \(outputShape.count))")
-        precondition(theta.count >= layout.count, "LayerStack.backward: \(theta.count) parameters, need \(layout.count)")
+            "LayerStack.backward: dOutput is \(dOutput.shapeDescription), the output is (\(batch), \(outputShape.count))"
+        )
+        precondition(
+            theta.count >= layout.count, "LayerStack.backward: \(theta.count) parameters, need \(layout.count)")
         precondition(g.count >= layout.count, "LayerStack.backward: \(g.count) gradient slots, need \(layout.count)")
         let lowest = inputGradient ? 0 : (parameterizedLayers.first ?? layers.count)
         var dY = dOutput
@@ -63,7 +66,8 @@ extension LayerStack {
             Kernels.denseWeightGradient(
                 batch: batch, inputs: inputs, outputs: outputs, x: x, dY: dY, dWeight: dWeight, dBias: dBias)
             if let dX {
-                Kernels.denseInputGradient(batch: batch, inputs: inputs, outputs: outputs, weight: weight, dY: dY, dX: dX)
+                Kernels.denseInputGradient(
+                    batch: batch, inputs: inputs, outputs: outputs, weight: weight, dY: dY, dX: dX)
             }
         case .convolution(let geometry, let channels, let filters):
             let positions = batch * geometry.outputHeight * geometry.outputWidth
@@ -114,7 +118,8 @@ extension LayerStack {
             guard let dX else { return }
             activation.backward(
                 z: UnsafeBufferPointer(start: x, count: count), a: UnsafeBufferPointer(start: y, count: count),
-                dA: UnsafeBufferPointer(start: dY, count: count), into: UnsafeMutableBufferPointer(start: dX, count: count))
+                dA: UnsafeBufferPointer(start: dY, count: count),
+                into: UnsafeMutableBufferPointer(start: dX, count: count))
         case .relu6:
             guard let dX else { return }
             for i in 0..<count {

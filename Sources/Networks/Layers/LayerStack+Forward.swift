@@ -8,7 +8,8 @@ extension LayerStack {
     ) {
         precondition(
             input.columns == inputShape.count,
-            "LayerStack.forward: input is \(input.shapeDescription), the stack takes \(inputShape) = \(inputShape.count)")
+            "LayerStack.forward: input is \(input.shapeDescription), the stack takes \(inputShape) = \(inputShape.count)"
+        )
         precondition(theta.count >= layout.count, "LayerStack.forward: \(theta.count) parameters, need \(layout.count)")
         let batch = input.rows
         pass.input = input
@@ -72,7 +73,8 @@ extension LayerStack {
                 }
             }
         case .depthwise(let g, let channels):
-            Kernels.depthwiseForward(batch: batch, channels: channels, geometry: g, x: x, weight: weight, bias: bias, y: y)
+            Kernels.depthwiseForward(
+                batch: batch, channels: channels, geometry: g, x: x, weight: weight, bias: bias, y: y)
         case .maxPool(let g, let channels):
             argmax.withUnsafeMutableBufferPointer { arg in
                 Kernels.maxPoolForward(

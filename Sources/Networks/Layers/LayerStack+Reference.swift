@@ -126,7 +126,8 @@ extension LayerStack {
                                 for ci in channelRange {
                                     let xIndex = ((n * h + iy) * w + ix) * c + ci
                                     // OHWI for a convolution, (1, kh, kw, C) for a depthwise one.
-                                    let tap = window.kind == 0 ? ((o * kh + ky) * kw + kx) * c + ci : (ky * kw + kx) * c + ci
+                                    let tap =
+                                        window.kind == 0 ? ((o * kh + ky) * kw + kx) * c + ci : (ky * kw + kx) * c + ci
                                     let wIndex = wOffset + tap
                                     switch window.kind {
                                     case 0, 1:

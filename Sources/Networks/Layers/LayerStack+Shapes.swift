@@ -43,7 +43,8 @@ extension LayerStack {
                 let geometry = WindowGeometry(
                     input: (h, w), kernel: size.pair, stride: (strideHeight, stride.width), padding: padding)
             else {
-                throw .windowLargerThanInput(layer: index, settings: settings, window: size, input: input, isPool: isPool)
+                throw .windowLargerThanInput(
+                    layer: index, settings: settings, window: size, input: input, isPool: isPool)
             }
             return geometry
         }
