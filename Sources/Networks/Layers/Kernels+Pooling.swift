@@ -9,8 +9,7 @@ extension Kernels {
         batch: Int, channels c: Int, geometry g: WindowGeometry, x: UnsafePointer<S>, y: UnsafeMutablePointer<S>,
         argmax: UnsafeMutablePointer<Int32>
     ) {
-        let sampleCount = g.inputHeight * g.inputWidth * c
-        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input in
+        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input, sample in
             let yRow = y + output
             let argRow = argmax + output
             yRow.update(repeating: -S.infinity, count: c)
@@ -19,7 +18,7 @@ extension Kernels {
                 for kx in cols {
                     let offset = input(ky, kx)
                     let xRow = x + offset
-                    let local = Int32(offset % sampleCount)
+                    let local = Int32(offset - sample)
                     for i in 0..<c {
                         let v = xRow[i]
                         let better = v > yRow[i]
@@ -50,7 +49,7 @@ extension Kernels {
     static func averagePoolForward<S: BLASScalar>(
         batch: Int, channels c: Int, geometry g: WindowGeometry, x: UnsafePointer<S>, y: UnsafeMutablePointer<S>
     ) {
-        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input in
+        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input, _ in
             let yRow = y + output
             yRow.update(repeating: 0, count: c)
             for ky in rows {
@@ -69,7 +68,7 @@ extension Kernels {
         batch: Int, channels c: Int, geometry g: WindowGeometry, dY: UnsafePointer<S>, dX: UnsafeMutablePointer<S>
     ) {
         dX.update(repeating: 0, count: batch * g.inputHeight * g.inputWidth * c)
-        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input in
+        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input, _ in
             let dyRow = dY + output
             let scale = 1 / S(rows.count * cols.count)
             for ky in rows {

@@ -119,7 +119,7 @@ enum Kernels {
         batch: Int, channels c: Int, geometry g: WindowGeometry, x: UnsafePointer<S>, weight: UnsafePointer<S>,
         bias: UnsafePointer<S>?, y: UnsafeMutablePointer<S>
     ) {
-        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input in
+        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input, _ in
             let yRow = y + output
             if let bias { yRow.update(from: bias, count: c) } else { yRow.update(repeating: 0, count: c) }
             for ky in rows {
@@ -144,7 +144,7 @@ enum Kernels {
             columnSums(rows: batch * g.outputHeight * g.outputWidth, columns: c, dY, into: dBias)
         }
         dX?.update(repeating: 0, count: batch * g.inputHeight * g.inputWidth * c)
-        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input in
+        forEachWindow(batch: batch, channels: c, geometry: g) { output, rows, cols, input, _ in
             let dyRow = dY + output
             for ky in rows {
                 for kx in cols {
@@ -163,13 +163,13 @@ enum Kernels {
         }
     }
 
-    /// Calls `body(outputOffset, validRows, validColumns, inputOffset)` for every output position `(n, oy, ox)`,
-    /// where `inputOffset(ky, kx)` is the offset of `x[n, iy, ix, 0]` and `outputOffset` that of
-    /// `y[n, oy, ox, 0]`.
+    /// Calls `body(outputOffset, validRows, validColumns, inputOffset, sampleOffset)` for every output
+    /// position `(n, oy, ox)`, where `inputOffset(ky, kx)` is the offset of `x[n, iy, ix, 0]`, `outputOffset`
+    /// that of `y[n, oy, ox, 0]` and `sampleOffset` that of `x[n, 0, 0, 0]`.
     @inline(__always)
     static func forEachWindow(
         batch: Int, channels c: Int, geometry g: WindowGeometry,
-        _ body: (Int, Range<Int>, Range<Int>, (Int, Int) -> Int) -> Void
+        _ body: (Int, Range<Int>, Range<Int>, (Int, Int) -> Int, Int) -> Void
     ) {
         for n in 0..<batch {
             let sample = n * g.inputHeight * g.inputWidth * c
@@ -179,9 +179,9 @@ enum Kernels {
                 for ox in 0..<g.outputWidth {
                     let left = ox * g.strideWidth - g.padLeft
                     let output = ((n * g.outputHeight + oy) * g.outputWidth + ox) * c
-                    body(output, rows, g.columns(at: ox)) { ky, kx in
-                        sample + ((top + ky) * g.inputWidth + left + kx) * c
-                    }
+                    body(
+                        output, rows, g.columns(at: ox),
+                        { ky, kx in sample + ((top + ky) * g.inputWidth + left + kx) * c }, sample)
                 }
             }
         }
