@@ -192,4 +192,28 @@ import Testing
         #expect(partition.subsets.map(\.name) == ["layers.0", "layers.4"])
         #expect(partition.subsets.map(\.count) == [4 * 9 + 4, 3 * 36 + 3])
     }
+
+    /// Without `inputGradient`, backward stops at the first layer with parameters (here the pool below it
+    /// is skipped) and returns nil; the parameter gradient is the same as with it, and `layerCompleted`
+    /// names the layers with parameters, last first.
+    @Test func backwardSkipsLayersBelowTheFirstParameters() throws {
+        let stack = try LayerStack(
+            input: .image(height: 9, width: 7, channels: 2),
+            layers: [Self.pool, Self.conv(3, 2, .same), .activation(.relu), .flatten, .dense(Dense(4))])
+        let network = Sequential<Double>(stack, initialization: .he, seed: 2)
+        var stream = RandomStream(seed: 3, key: .testing)
+        let x = Matrix<Double>(rows: 5, columns: stack.inputShape.count, storage: stream.draw(5 * 126) { $0.normal() })
+        let dOutput = Matrix<Double>(rows: 5, columns: 4, storage: stream.draw(5 * 4) { $0.normal() })
+        let pass = network.forward(x)
+        var withInput = ParameterBuffer<Double>(layout: stack.layout)
+        let dInput = network.backward(pass, dOutput: dOutput, into: &withInput, inputGradient: true)
+        var without = ParameterBuffer<Double>(layout: stack.layout)
+        var completed = [Int]()
+        let none = network.backward(pass, dOutput: dOutput, into: &without) { completed.append($0) }
+        #expect(none == nil && dInput?.columns == 126)
+        #expect(without.values == withInput.values)
+        #expect(completed == [4, 1])
+        let reference = stack.referenceBackward(x, parameters: network.parameters.values, dOutput: dOutput)
+        #expect(Tolerance.relativeError(without.values, reference.gradient) < 1e-12)
+    }
 }

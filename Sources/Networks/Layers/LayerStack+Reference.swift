@@ -59,8 +59,8 @@ extension LayerStack {
         let bOffset = biasViews[l]?.offset
         func addGradient(_ index: Int, _ value: Double) { gradient[index] += value }
 
-        // Window layers: (kernel, stride, padding, filters or nil for per-channel, kind).
-        var window: (k: Size2D, s: Size2D, p: Padding, filters: Int?, kind: Int)? = nil
+        // Window layers: kernel, stride, padding, filters (nil: one output channel per input channel), kind.
+        var window: (k: Size2D, s: Size2D, p: Padding, filters: Int?, kind: ReferenceWindow)? = nil
         switch layers[l] {
         case .dense:
             for n in 0..<batch {
@@ -77,11 +77,12 @@ extension LayerStack {
                 }
             }
             return (y, dX)
-        case .conv2D(let conv): window = (conv.kernel, conv.stride, conv.padding, conv.filters, 0)
-        case .conv1D(let conv): window = (Size2D(1, conv.kernel), Size2D(1, conv.stride), conv.padding, conv.filters, 0)
-        case .depthwiseConv2D(let d): window = (d.kernel, d.stride, d.padding, nil, 1)
-        case .maxPool2D(let p): window = (p.size, p.stride, p.padding, nil, 2)
-        case .averagePool2D(let p): window = (p.size, p.stride, p.padding, nil, 3)
+        case .conv2D(let conv): window = (conv.kernel, conv.stride, conv.padding, conv.filters, .convolution)
+        case .conv1D(let conv):
+            window = (Size2D(1, conv.kernel), Size2D(1, conv.stride), conv.padding, conv.filters, .convolution)
+        case .depthwiseConv2D(let d): window = (d.kernel, d.stride, d.padding, nil, .depthwise)
+        case .maxPool2D(let p): window = (p.size, p.stride, p.padding, nil, .max)
+        case .averagePool2D(let p): window = (p.size, p.stride, p.padding, nil, .average)
         case .globalAveragePool:
             for n in 0..<batch {
                 for ch in 0..<c {
@@ -122,31 +123,32 @@ extension LayerStack {
                                 let ix = ox * window.s.width - padLeft + kx
                                 guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }
                                 valid += 1
-                                let channelRange = window.kind == 0 ? 0..<c : o..<(o + 1)
+                                let channelRange = window.kind == .convolution ? 0..<c : o..<(o + 1)
                                 for ci in channelRange {
                                     let xIndex = ((n * h + iy) * w + ix) * c + ci
                                     // OHWI for a convolution, (1, kh, kw, C) for a depthwise one.
                                     let tap =
-                                        window.kind == 0 ? ((o * kh + ky) * kw + kx) * c + ci : (ky * kw + kx) * c + ci
+                                        window.kind == .convolution
+                                        ? ((o * kh + ky) * kw + kx) * c + ci : (ky * kw + kx) * c + ci
                                     let wIndex = wOffset + tap
                                     switch window.kind {
-                                    case 0, 1:
+                                    case .convolution, .depthwise:
                                         sum += theta[wIndex] * x[xIndex]
                                         addGradient(wIndex, d * x[xIndex])
                                         dX[xIndex] += d * theta[wIndex]
-                                    case 2:
+                                    case .max:
                                         if x[xIndex] > best { (best, bestIndex) = (x[xIndex], xIndex) }
-                                    default:
+                                    case .average:
                                         sum += x[xIndex]
                                     }
                                 }
                             }
                         }
                         switch window.kind {
-                        case 2:
+                        case .max:
                             y[yIndex] = best
                             dX[bestIndex] += d
-                        case 3:
+                        case .average:
                             y[yIndex] = sum / Double(valid)
                             for ky in 0..<kh {
                                 for kx in 0..<kw {
@@ -156,7 +158,7 @@ extension LayerStack {
                                     dX[((n * h + iy) * w + ix) * c + o] += d / Double(valid)
                                 }
                             }
-                        default: y[yIndex] = sum
+                        case .convolution, .depthwise: y[yIndex] = sum
                         }
                     }
                 }
@@ -164,4 +166,9 @@ extension LayerStack {
         }
         return (y, dX)
     }
+}
+
+/// What a window layer of the reference computes over its window.
+enum ReferenceWindow {
+    case convolution, depthwise, max, average
 }
