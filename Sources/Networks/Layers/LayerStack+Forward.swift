@@ -6,6 +6,7 @@ extension LayerStack {
     public func forward<Scalar: BLASScalar>(
         _ input: Matrix<Scalar>, parameters theta: UnsafeBufferPointer<Scalar>, into pass: inout LayerStackPass<Scalar>
     ) {
+        precondition(input.rows > 0, "LayerStack.forward: an empty batch")
         precondition(
             input.columns == inputShape.count,
             "LayerStack.forward: input is \(input.shapeDescription), the stack takes \(inputShape) = \(inputShape.count)"
