@@ -73,7 +73,10 @@ struct ExportCommand: ParsableCommand {
         help: ArgumentHelp("Files to write: c (model.h, model.c), tflite (model.tflite), or both.", valueName: "list"))
     var format = "c,tflite"
 
-    @Option(help: "Write the first N validation rows, quantized, and the int8 outputs to test_vectors/ (0: none).")
+    @Option(
+        help: ArgumentHelp(
+            "Write the first N validation rows, quantized, and the int8 outputs to test_vectors/ (0: none).",
+            valueName: "n"))
     var testVectors = 100
 
     @Flag(help: "Replace the output directory if it exists.")
