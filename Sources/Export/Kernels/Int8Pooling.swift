@@ -1,0 +1,118 @@
+/// int8 pooling, reduction and reshaping exactly as TFLite Micro's reference kernels compute them
+/// (`reference/integer_ops/pooling.h`, `reference/reduce.h`, `micro/kernels/reduce_common.cc`). Pooling
+/// keeps the input's scale and zero point (TFLite requires the output to share them).
+public enum Int8Pooling {
+    /// MAX_POOL_2D: `(N, H, W, C)` → `(N, OH, OW, C)`, the largest value of the window's positions inside
+    /// the input (padding is skipped), then the fused activation's clamp.
+    public static func maxPool2D(
+        input: [Int8], shape: NHWCShape, geometry: WindowGeometry, clamp: ClosedRange<Int32> = -128...127
+    ) -> (output: [Int8], shape: NHWCShape) {
+        pool(input: input, shape: shape, geometry: geometry) { window in
+            var value: Int32 = -128
+            for q in window { value = max(value, Int32(q)) }
+            return Int8(min(max(value, clamp.lowerBound), clamp.upperBound))
+        }
+    }
+
+    /// AVERAGE_POOL_2D: the sum `acc` of the window's positions inside the input and their count `k`, then
+    /// TFLite Micro's rounding, to nearest with ties away from zero in integers:
+    ///
+    ///     avg = acc > 0 ? (acc + k/2) / k : (acc − k/2) / k        (C division, truncating)
+    ///
+    /// then the fused activation's clamp.
+    public static func averagePool2D(
+        input: [Int8], shape: NHWCShape, geometry: WindowGeometry, clamp: ClosedRange<Int32> = -128...127
+    ) -> (output: [Int8], shape: NHWCShape) {
+        pool(input: input, shape: shape, geometry: geometry) { window in
+            var acc: Int32 = 0
+            for q in window { acc += Int32(q) }
+            let count = Int32(window.count)
+            let average = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count
+            return Int8(min(max(average, clamp.lowerBound), clamp.upperBound))
+        }
+    }
+
+    /// Applies `reduce` to the values of each window (positions inside the input only, in row-major order).
+    static func pool(
+        input: [Int8], shape: NHWCShape, geometry: WindowGeometry, reduce: ([Int8]) -> Int8
+    ) -> (output: [Int8], shape: NHWCShape) {
+        precondition(input.count == shape.count, "pool: \(input.count) input values for \(shape)")
+        let out = geometry.outputShape(shape, channels: shape.channels)
+        let padTop = geometry.padTop(shape.height)
+        let padLeft = geometry.padLeft(shape.width)
+        var output = [Int8](repeating: 0, count: out.count)
+        var window = [Int8]()
+        window.reserveCapacity(geometry.filterHeight * geometry.filterWidth)
+        for n in 0..<shape.batch {
+            for oy in 0..<out.height {
+                let originY = oy * geometry.strideHeight - padTop
+                let startY = max(0, -originY)
+                let endY = min(geometry.filterHeight, shape.height - originY)
+                for ox in 0..<out.width {
+                    let originX = ox * geometry.strideWidth - padLeft
+                    let startX = max(0, -originX)
+                    let endX = min(geometry.filterWidth, shape.width - originX)
+                    for c in 0..<shape.channels {
+                        window.removeAll(keepingCapacity: true)
+                        for ky in startY..<endY {
+                            for kx in startX..<endX {
+                                window.append(input[shape.offset(n, originY + ky, originX + kx, c)])
+                            }
+                        }
+                        precondition(!window.isEmpty, "pool: an output position whose window misses the input")
+                        output[out.offset(n, oy, ox, c)] = reduce(window)
+                    }
+                }
+            }
+        }
+        return (output, out)
+    }
+
+    /// MEAN over H and W (`axis = [1, 2]`, keep_dims): `(N, H, W, C)` → `(N, 1, 1, C)` (or `(N, C)` without
+    /// keep_dims, the same bytes). TFLite Micro has two paths (`EvalIntegerMean`):
+    ///
+    /// - input and output share scale and zero point: `Mean`, the int32 sum of the raw int8 values divided
+    ///   by `H·W` with C's truncating division, `y = (int8)(Σ q / (H·W))`: the quotient is truncated toward
+    ///   zero in the integer domain, not rounded;
+    /// - otherwise `QuantizedMeanOrSum`, in float: `s = s_in/s_out`, `b = −z_in·s`,
+    ///   `y = clamp(round((float)Σq/(float)(H·W)·s + b) + z_out, −128, 127)`.
+    public static func meanHW(
+        input: [Int8], shape: NHWCShape, input inputParameters: QuantizationParameters,
+        output outputParameters: QuantizationParameters
+    ) -> [Int8] {
+        precondition(input.count == shape.count, "meanHW: \(input.count) input values for \(shape)")
+        let count = shape.height * shape.width
+        var output = [Int8](repeating: 0, count: shape.batch * shape.channels)
+        let sameParameters =
+            inputParameters.zeroPoint == outputParameters.zeroPoint && inputParameters.scale == outputParameters.scale
+        let scale = inputParameters.scale / outputParameters.scale
+        let bias = Float(-inputParameters.zeroPoint) * scale
+        for n in 0..<shape.batch {
+            for c in 0..<shape.channels {
+                var sum: Int32 = 0
+                for y in 0..<shape.height {
+                    for x in 0..<shape.width { sum += Int32(input[shape.offset(n, y, x, c)]) }
+                }
+                if sameParameters {
+                    output[n * shape.channels + c] = Int8(truncatingIfNeeded: sum / Int32(count))
+                } else {
+                    let mean = Float(sum) / Float(count)
+                    var result =
+                        (mean * scale + bias).rounded(.toNearestOrAwayFromZero) + Float(outputParameters.zeroPoint)
+                    result = max(min(result, 127), -128)
+                    output[n * shape.channels + c] = Int8(result)
+                }
+            }
+        }
+        return output
+    }
+
+    /// RESHAPE: the same bytes under a new shape with as many elements (TFLite requires the output to share
+    /// the input's quantization).
+    public static func reshape(_ input: [Int8], to dimensions: [Int]) -> [Int8] {
+        precondition(
+            dimensions.allSatisfy { $0 > 0 } && dimensions.reduce(1, *) == input.count,
+            "reshape: \(input.count) values into \(dimensions)")
+        return input
+    }
+}
