@@ -87,11 +87,15 @@ import Testing
                 calls += "    k_\(kind == .maxPool ? "max" : "average")_pool2d(&p\(seed), x\(seed), y);\n"
             case .mean:
                 let p = QuantizationParameters(scale: 0.1, zeroPoint: r.inputZeroPoint)
-                let y = Int8Pooling.meanHW(input: x, shape: r.shape, input: p, output: p)
+                let o = QuantizationParameters(scale: 0.1 / Float(1 + seed % 3), zeroPoint: r.outputZeroPoint)
+                let y = Int8Pooling.meanHW(input: x, shape: r.shape, input: p, output: o)
+                let m = Int8Pooling.meanMultiplier(input: p, output: o, count: r.shape.height * r.shape.width)
                 expected.append(y)
                 size = y.count
                 let s = r.shape
-                calls += "    k_mean_hw(\(s.batch), \(s.height), \(s.width), \(s.channels), x\(seed), y);\n"
+                calls +=
+                    "    k_mean_hw(\(s.batch), \(s.height), \(s.width), \(s.channels), \(p.zeroPoint), \(o.zeroPoint), "
+                    + "\(m.multiplier), \(m.shift), x\(seed), y);\n"
             }
             calls += "    print(y, \(size));\n"
         }

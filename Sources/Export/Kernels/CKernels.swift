@@ -3,8 +3,8 @@
 /// output position rather than tested per tap. Each function computes the same integers as its Swift
 /// counterpart (tested bit for bit on random cases, `CKernelTests`).
 ///
-/// MEAN is emitted for its shared-parameters path only (`Σq / (H·W)`, truncating); TFLite Micro's other
-/// path computes in float. RESHAPE needs no code: the bytes do not move.
+/// MEAN takes the multiplier with `1/(H·W)` folded in (`Int8Pooling.meanMultiplier`). RESHAPE needs no code:
+/// the bytes do not move.
 public enum CKernels {
     /// The geometry type and the kernels, every name prefixed with `prefix_`.
     public static func source(prefix p: String) -> String {
@@ -156,15 +156,17 @@ public enum CKernels {
 
         void \(p)_average_pool2d(const \(p)_window_t *p, const int8_t *in, int8_t *out) { \(p)_pool2d(p, in, out, 1); }
 
-        /* MEAN over H and W with input and output sharing scale and zero point: (int8)(sum q / (h * w)), the
-         * C division truncating toward zero. in (batch, h, w, c) -> out (batch, c). */
-        void \(p)_mean_hw(int32_t batch, int32_t h, int32_t w, int32_t c, const int8_t *in, int8_t *out)
+        /* MEAN over H and W: y = clamp(requantize(sum q - z_in * h * w, multiplier, shift) + z_out), the
+         * multiplier with 1 / (h * w) folded in. in (batch, h, w, c) -> out (batch, c). */
+        void \(p)_mean_hw(int32_t batch, int32_t h, int32_t w, int32_t c, int32_t input_zero_point,
+            int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out)
         {
             for (int32_t n = 0; n < batch; n++) {
                 for (int32_t k = 0; k < c; k++) {
                     int32_t sum = 0;
                     for (int32_t i = 0; i < h * w; i++) sum += in[(n * h * w + i) * c + k];
-                    out[n * c + k] = (int8_t)(sum / (h * w));
+                    int32_t y = \(p)_requantize(sum - input_zero_point * h * w, multiplier, shift) + output_zero_point;
+                    out[n * c + k] = (int8_t)(y < -128 ? -128 : (y > 127 ? 127 : y));
                 }
             }
         }

@@ -68,43 +68,47 @@ public enum Int8Pooling {
         return (output, out)
     }
 
-    /// MEAN over H and W (`axis = [1, 2]`, keep_dims): `(N, H, W, C)` → `(N, 1, 1, C)` (or `(N, C)` without
-    /// keep_dims, the same bytes). TFLite Micro has two paths (`EvalIntegerMean`):
+    /// MEAN over H and W (`axis = [1, 2]`): `(N, H, W, C)` → `(N, 1, 1, C)` (or `(N, C)` without keep_dims,
+    /// the same bytes), as TFLite Micro's `QuantizedMeanOrSum` computes it in integers, for any input and
+    /// output parameters. With `n = H·W` and `(M, shift)` = `QuantizeMultiplier(s_in / s_out)`:
     ///
-    /// - input and output share scale and zero point: `Mean`, the int32 sum of the raw int8 values divided
-    ///   by `H·W` with C's truncating division, `y = (int8)(Σ q / (H·W))`: the quotient is truncated toward
-    ///   zero in the integer domain, not rounded;
-    /// - otherwise `QuantizedMeanOrSum`, in float: `s = s_in/s_out`, `b = −z_in·s`,
-    ///   `y = clamp(round((float)Σq/(float)(H·W)·s + b) + z_out, −128, 127)`.
+    ///     k      = min(⌊log₂ n⌋, 32, 31 + shift)
+    ///     M'     = (M·2^k) / n                  (int64, truncating)
+    ///     shift' = shift − k
+    ///     y      = clamp(MultiplyByQuantizedMultiplier(Σq − z_in·n, M', shift') + z_out, −128, 127)
     public static func meanHW(
         input: [Int8], shape: NHWCShape, input inputParameters: QuantizationParameters,
         output outputParameters: QuantizationParameters
     ) -> [Int8] {
         precondition(input.count == shape.count, "meanHW: \(input.count) input values for \(shape)")
         let count = shape.height * shape.width
+        let multiplier = meanMultiplier(input: inputParameters, output: outputParameters, count: count)
         var output = [Int8](repeating: 0, count: shape.batch * shape.channels)
-        let sameParameters =
-            inputParameters.zeroPoint == outputParameters.zeroPoint && inputParameters.scale == outputParameters.scale
-        let scale = inputParameters.scale / outputParameters.scale
-        let bias = Float(-inputParameters.zeroPoint) * scale
         for n in 0..<shape.batch {
             for c in 0..<shape.channels {
                 var sum: Int32 = 0
                 for y in 0..<shape.height {
                     for x in 0..<shape.width { sum += Int32(input[shape.offset(n, y, x, c)]) }
                 }
-                if sameParameters {
-                    output[n * shape.channels + c] = Int8(truncatingIfNeeded: sum / Int32(count))
-                } else {
-                    let mean = Float(sum) / Float(count)
-                    var result =
-                        (mean * scale + bias).rounded(.toNearestOrAwayFromZero) + Float(outputParameters.zeroPoint)
-                    result = max(min(result, 127), -128)
-                    output[n * shape.channels + c] = Int8(result)
-                }
+                let shifted = Int32(truncatingIfNeeded: Int64(sum) - Int64(inputParameters.zeroPoint) * Int64(count))
+                let value = FixedPoint.multiplyByQuantizedMultiplier(shifted, multiplier) &+ outputParameters.zeroPoint
+                output[n * shape.channels + c] = Int8(min(max(value, -128), 127))
             }
         }
         return output
+    }
+
+    /// The multiplier of `meanHW`, `1/n` folded in: `(M', shift')` above.
+    public static func meanMultiplier(
+        input: QuantizationParameters, output: QuantizationParameters, count: Int
+    ) -> QuantizedMultiplier {
+        precondition(count > 0, "meanMultiplier: no elements to average")
+        let base = QuantizedMultiplier(Double(input.scale) / Double(output.scale))
+        var k = Int32(63 - UInt64(count).leadingZeroBitCount)
+        k = min(k, 32)
+        k = min(k, 31 + base.shift)
+        let folded = Int32(truncatingIfNeeded: (Int64(base.multiplier) << Int64(k)) / Int64(count))
+        return QuantizedMultiplier(multiplier: folded, shift: base.shift - k)
     }
 
     /// RESHAPE: the same bytes under a new shape with as many elements (TFLite requires the output to share
