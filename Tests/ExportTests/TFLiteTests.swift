@@ -61,15 +61,16 @@ import Testing
                 for i in range(g.OperatorsLength())))
             for i in range(g.TensorsLength()):
                 t = g.Tensors(i); q = t.Quantization()
-                print(t.Name().decode(), t.Type(), [int(x) for x in t.ShapeAsNumpy()], t.Buffer(),
-                    [float(x) for x in q.ScaleAsNumpy()], [int(x) for x in q.ZeroPointAsNumpy()],
+                scales = [float(q.Scale(k)) for k in range(q.ScaleLength())] if q else []
+                zeros = [int(q.ZeroPoint(k)) for k in range(q.ZeroPointLength())] if q else []
+                print(t.Name().decode(), t.Type(), [int(x) for x in t.ShapeAsNumpy()], t.Buffer(), scales, zeros,
                     m.Buffers(t.Buffer()).DataLength())
             """
         let text = try BuiltProducts.output(ProjectPython.executable, ["-c", script, path])
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "3 test main 6")
-        // dense, quantize+gather (tanh table), dense.
-        #expect(lines[1] == "9 114 36 9")
+        #expect(lines[0] == "3 test main 7")
+        // dense, cast + add + gather (the tanh table), dense.
+        #expect(lines[1] == "9 53 0 36 9")
         let layer = model.layers[0]
         let scales = layer.weights.scales.map { "\(Double($0))" }.joined(separator: ", ")
         #expect(lines.contains("dense0/weights 9 [5, 6] 1 [\(scales)] [0, 0, 0, 0, 0] 30"), "\(text)")

@@ -10,10 +10,9 @@ extension TFLiteModel {
     ///   (per channel `(double)s_in·s_w/s_out`, per tensor `(double)(float)(s_in·s_w)/s_out`).
     /// - A table activation (tanh, sigmoid, gelu, silu, elu, softplus) has no builtin operator with the
     ///   same integers (TFLite's TANH and LOGISTIC compute their own fixed-point function with a fixed
-    ///   output scale), so the 256-entry table itself goes into the file:
-    ///   `QUANTIZE(z) → i`, int8 → int32 with the same scale and zero point `z_out + 128`, so
-    ///   `i = (z − z_out)·1 + z_out + 128 = z + 128` exactly (the multiplier 1 is `(2^30, 1)`, and
-    ///   `MultiplyByQuantizedMultiplier(x, 2^30, 1) = x`); then `GATHER(table', i) → y` with
+    ///   output scale), so the 256-entry table itself goes into the file, read with integer builtins that
+    ///   both TFLite Micro and desktop LiteRT run: `CAST(z) → c` (int8 → int32, the integer value),
+    ///   `ADD(c, 128) → i` (int32), `GATHER(table', i) → y` with
     ///   `table'[i] = table[UInt8(bitPattern: i − 128)]`, the table reordered by signed index.
     ///
     /// Only double rounding matches TFLite Micro's default build; a single-rounding model needs a TFLite
@@ -57,16 +56,20 @@ extension TFLiteModel {
         outputs = [Int32(current)]
     }
 
-    /// `QUANTIZE` to the int32 index `z + 128`, then `GATHER` from the reordered table.
+    /// `CAST` and `ADD` to the int32 index `z + 128`, then `GATHER` from the reordered table.
     private mutating func appendTable(
         _ table: [Int8], layer l: Int, after preactivation: Int, layerOutputs layer: QuantizedDenseLayer, last: Bool
     ) -> Int {
-        let index = add(
+        let value = add(
+            Tensor(name: "dense\(l)/table_value", shape: [1, layer.outputs], type: .int32, quantization: nil))
+        nodes.append(Node(.cast, inputs: [preactivation], outputs: [value]))
+        let offset = add(
             Tensor(
-                name: "dense\(l)/table_index", shape: [1, layer.outputs], type: .int32,
-                quantization: Quantization(
-                    scales: [layer.output.scale], zeroPoints: [Int64(layer.output.zeroPoint) + 128])))
-        nodes.append(Node(.quantize, inputs: [preactivation], outputs: [index]))
+                name: "dense\(l)/table_offset", shape: [1], type: .int32, data: Self.littleEndian([128]),
+                quantization: nil))
+        let index = add(
+            Tensor(name: "dense\(l)/table_index", shape: [1, layer.outputs], type: .int32, quantization: nil))
+        nodes.append(Node(.add, inputs: [value, offset], outputs: [index]))
         let reordered = (0..<256).map { table[Int(UInt8(bitPattern: Int8($0 - 128)))] }
         let values = add(
             Tensor(

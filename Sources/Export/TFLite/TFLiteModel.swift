@@ -13,6 +13,7 @@ public struct TFLiteModel: Sendable, Equatable {
 
     /// `BuiltinOperator` (the subset written). The raw value is the schema's code.
     public enum Operator: Int32, Sendable {
+        case add = 0
         case averagePool2D = 1
         case conv2D = 3
         case depthwiseConv2D = 4
@@ -21,7 +22,7 @@ public struct TFLiteModel: Sendable, Equatable {
         case reshape = 22
         case gather = 36
         case mean = 40
-        case quantize = 114
+        case cast = 53
     }
 
     /// `Padding`.
