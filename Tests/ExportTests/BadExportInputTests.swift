@@ -82,6 +82,12 @@ import Testing
             arguments: { _, c in [c, "--fine-tune-epochs", "1", "--set", "data.name=fashion-mnist"] },
             expected: ["--set data.name=fashion-mnist", "optimizer.*"]),
         Case(
+            description: "unknown output format", arguments: { _, c in [c, "--format", "c,onnx"] },
+            expected: ["--format c,onnx", "unknown format 'onnx'"]),
+        Case(
+            description: "negative test vector count", arguments: { _, c in [c, "--test-vectors=-1"] },
+            expected: ["--test-vectors -1", "≥ 0"]),
+        Case(
             description: "checkpoint with a NaN weight",
             arguments: { dir, c in
                 [try poisoned(c, tensor: "model.layers.1.weight", into: dir + "/nan.safetensors", value: .nan)]
