@@ -67,6 +67,17 @@ import Training
         let outputs = Toolchain.parseOutputs(text)
         #expect(outputs.flatMap { $0 } == (try Self.bytes(directory + "/test_vectors/expected.bin")))
         #expect(text.contains("# test vectors: 50 of 50 samples equal"), "\(text.suffix(200))")
+        // The same on the emulated Cortex-M4, by default.
+        let board = try MicrocontrollerTests.make("run", model: directory, build: directory + "/build")
+        #expect(board == text)
+        // A differing expected output fails the run.
+        var corrupted = try Self.bytes(directory + "/test_vectors/expected.bin")
+        corrupted[7] = corrupted[7] == 0 ? 1 : 0
+        try Data(corrupted.map { UInt8(bitPattern: $0) })
+            .write(to: URL(fileURLWithPath: directory + "/test_vectors/expected.bin"))
+        #expect(throws: (any Error).self) {
+            try MicrocontrollerTests.make("host-run", model: directory, build: directory + "/build")
+        }
 
         // And TFLite Micro on the exported model.tflite.
         let tflm = try BuiltProducts.output(
