@@ -85,7 +85,7 @@ public enum CheckpointCurvature {
             model.backward(pass, dOutput: dOutput!, into: &g)
             gradient = g.values.map(Double.init)
         }
-        if communicator.size > 1 { try communicator.allReduce(&gradient, .sum) }
+        try communicator.allReduce(&gradient, .sum)
         let (_, saved) = try checkpoint.optimizerState(layout: model.layout, as: Scalar.self)
         let u = try Self.direction(
             direction, gradient: gradient.map { Scalar($0) }, saved: saved, optimizer: settings.optimizer)
@@ -98,7 +98,7 @@ public enum CheckpointCurvature {
                 partition: partition)
         }
         var flat = tensors.flattened
-        if communicator.size > 1 { try communicator.allReduce(&flat, .sum) }
+        try communicator.allReduce(&flat, .sum)
         tensors = PartitionTensors(flattened: flat, count: partition.count)
         let two = Swift.Result { () throws(GroupedNewtonSolver.Failure) in
             try GroupedNewtonSolver.orderTwo(gBar: tensors.gBar, hBar: tensors.hBar)

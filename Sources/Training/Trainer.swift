@@ -177,7 +177,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let local = try method.step(inputs: inputs, targets: targets, context: context)
             communicationSeconds += method.lastCommunicationSeconds
             var totals = [local.lossSum, Double(local.correct), Double(local.count)]
-            if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+            try communicator.allReduce(&totals, .sum)
             let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
             step += 1
 
@@ -270,7 +270,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         if let faults, faults.applies(rank: communicator.rank, step: step) {
             switch faults.kind {
             case .nan: lossSum = .nan
-            case .exit: exit(3)
+            case .exit: throw FaultInjection.InjectedExit(rank: communicator.rank, step: step)
             case .hang:
                 logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
                 while true { sleep(60) }
