@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import Cluster
+import Datasets
 import Foundation
 import Methods
 import Training
@@ -125,7 +126,7 @@ struct GaussNewtonCommand: ParsableCommand {
                     settings, communicator: communicator, record: { try writer?.append($0.description) },
                     parameters: { rows in
                         guard communicator.isCoordinator, let path = parametersOut else { return }
-                        try NpyWriter.write(rows, to: path)
+                        try AtomicFile.write(NpyFile.encode(float64Rows: rows), to: path)
                     })
                 info.finish(status: "completed")
                 if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
@@ -159,20 +160,5 @@ struct GaussNewtonCommand: ParsableCommand {
                 if let directory { Console.output("run directory: \(directory.path)") }
             }
         }
-    }
-}
-
-/// A minimal `.npy` writer for a float64 matrix (version 1.0 header, C order).
-enum NpyWriter {
-    static func write(_ rows: [[Double]], to path: String) throws {
-        let columns = rows.first?.count ?? 0
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows.count), \(columns)), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let length = UInt16(header.utf8.count)
-        var bytes: [UInt8] =
-            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(header.utf8)
-        for row in rows { for value in row { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } } }
-        try AtomicFile.write(bytes, to: path)
     }
 }
