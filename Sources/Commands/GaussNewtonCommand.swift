@@ -21,7 +21,7 @@ struct GaussNewtonCommand: ParsableCommand {
             """)
 
     @Option(help: "gn (Gauss-Newton), gd (gradient descent) or random-features (fit v on the initial features).")
-    var method = "gn"
+    var method: MeanFieldStudyMethod = .gn
 
     @Option(help: "H, the student's hidden units.")
     var hidden = 500
@@ -51,7 +51,7 @@ struct GaussNewtonCommand: ParsableCommand {
     var teacherWidth = 5
 
     @Option(help: "silu or relu (student and teacher).")
-    var activation = "silu"
+    var activation: TeacherStudent.Activation = .silu
 
     @Option(help: "Seed of the data and the initialization.")
     var seed = 1
@@ -74,10 +74,6 @@ struct GaussNewtonCommand: ParsableCommand {
     @OptionGroup var shared: SharedOptions
 
     func validate() throws {
-        guard ["gn", "gd", "random-features"].contains(method) else {
-            throw ValidationError("--method must be gn, gd or random-features")
-        }
-        guard ["silu", "relu"].contains(activation) else { throw ValidationError("--activation must be silu or relu") }
         guard hidden > 0, train > 0, test >= 0, inputDim > 0, teacherWidth > 0, logEvery > 0, maxIterations >= 0 else {
             throw ValidationError("--hidden, --train, --input-dim, --teacher-width and --log-every must be positive")
         }
@@ -89,7 +85,7 @@ struct GaussNewtonCommand: ParsableCommand {
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
             var settings = MeanFieldStudy.Settings()
-            settings.method = method
+            settings.method = method.rawValue
             settings.hidden = hidden
             settings.std = std
             settings.learningRate = lr
@@ -99,7 +95,7 @@ struct GaussNewtonCommand: ParsableCommand {
             settings.testCount = test
             settings.inputDimension = inputDim
             settings.teacherWidth = teacherWidth
-            settings.activation = activation
+            settings.activation = activation.rawValue
             settings.seed = UInt64(seed)
             settings.logEvery = logEvery
             let communicator = context.communicator
