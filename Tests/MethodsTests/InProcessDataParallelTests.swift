@@ -1,10 +1,10 @@
 import Cluster
+import Methods
 import Networks
 import Optimizers
 import Tensors
 import TestSupport
 import Testing
-import Training
 
 /// The data-parallel step on `InProcessCluster` ranks: N ranks, each on its strided share of a global batch,
 /// take the step one rank takes on the whole batch (the trainer's invariant, checked here without `mpirun`).
