@@ -109,4 +109,47 @@ final class LoggedLines: @unchecked Sendable {
         }
     }
 
+    /// The Gaussianity probe (all-reduced moments, a subsample gathered at rank 0) on 2 and 3 in-process ranks
+    /// records what 1 rank records: every field of `gaussianity.jsonl` within 1e-10 relative (the moments are
+    /// summed in another order; the subsample is the same values). Double, teacher-student data.
+    @Test func gaussianityProbeOnSeveralRanksEqualsOneRank() throws {
+        let directory = Self.directory()
+        func records(ranks: Int) throws -> [[String: Any]] {
+            _ = try InProcessCluster.run(ranks: ranks) { communicator in
+                let config = try ConfigLoader.load(
+                    path: nil,
+                    overrides: [
+                        "run.dir=\(directory)", "run.name=probe-\(ranks)", "model.hidden=[6]", "model.dtype=float64",
+                        "data.train_size=300", "data.name=teacher-student", "data.input_dim=4", "data.validation=0",
+                        "train.max_steps=6", "data.batch_size=30", "diagnostics.gaussianity_every=3",
+                        "diagnostics.probe_size=90", "diagnostics.subsample=200",
+                    ])
+                _ = try TrainingSession.run(
+                    config: config, commandLine: [], communicator: communicator,
+                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, observer: nil)
+            }
+            let text = try String(contentsOfFile: "\(directory)/probe-\(ranks)/gaussianity.jsonl", encoding: .utf8)
+            return try text.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        let reference = try records(ranks: 1)
+        #expect(reference.count == 6)
+        for ranks in [2, 3] {
+            let other = try records(ranks: ranks)
+            #expect(other.count == reference.count)
+            for (a, b) in zip(other, reference) {
+                #expect(Set(a.keys) == Set(b.keys))
+                for (key, value) in b {
+                    guard let expected = (value as? NSNumber)?.doubleValue, key != "time", key != "seconds" else {
+                        continue
+                    }
+                    let actual = (a[key] as? NSNumber)?.doubleValue ?? .nan
+                    #expect(
+                        Tolerance.relativeError(actual, expected, floor: 1e-12) < 1e-10,
+                        "\(ranks) ranks, step \(b["step"] ?? ""), layer \(b["layer"] ?? ""), \(key)")
+                }
+            }
+        }
+    }
 }
