@@ -138,12 +138,15 @@ struct Failure: Error, CustomStringConvertible {
     func broadcastGatherAndBarrier(_ ranks: Int) throws {
         let results = try InProcessCluster.run(ranks: ranks) { communicator in
             var ok = true
-            for root in 0..<ranks {
+            func broadcast<F: CollectiveElement & BinaryFloatingPoint>(from root: Int, _: F.Type) throws -> Bool {
                 var values =
                     communicator.rank == root
-                    ? contribution(rank: root, count: 65, as: Float.self) : [Float](repeating: 0, count: 65)
+                    ? contribution(rank: root, count: 65, as: F.self) : [F](repeating: 0, count: 65)
                 try communicator.broadcast(&values, root: root)
-                ok = ok && values == contribution(rank: root, count: 65, as: Float.self)
+                return values == contribution(rank: root, count: 65, as: F.self)
+            }
+            for root in 0..<ranks {
+                ok = try ok && broadcast(from: root, Float.self) && broadcast(from: root, Double.self)
                 let record = [UInt8](repeating: UInt8(communicator.rank), count: communicator.rank)
                 let gathered = try communicator.gather(record, root: root)
                 let expected = (0..<ranks).map { [UInt8](repeating: UInt8($0), count: $0) }
