@@ -4,8 +4,10 @@
 // publicly because conformances of public library types are public); the others are defined here, each saying
 // which library value it stands for.
 public import ArgumentParser
+public import Configuration
 public import Datasets
 public import Diagnostics
+public import Methods
 public import Networks
 public import Training
 
@@ -20,7 +22,14 @@ extension Partition.Kind: ExpressibleByArgument {}
 /// `partita curvature --direction`.
 extension CheckpointCurvature.Direction: ExpressibleByArgument {}
 
-/// `partita gauss-newton --method`: the string `MeanFieldStudy.Settings.method` takes.
+/// `partita curvature --partition`: what the config's `optimizer.gn_partition` takes.
+extension GroupedNewtonSettings.PartitionChoice: ExpressibleByArgument {}
+
+/// `partita bench ddp --allreduce`: how the gradient is summed, as the config's `train.allreduce`.
+extension TrainSettings.AllReduce: ExpressibleByArgument {}
+
+/// `partita gauss-newton --method`: the string `MeanFieldStudy.Settings.method` takes (to become
+/// `MeanFieldStudy`'s own enum when its settings are typed).
 enum MeanFieldStudyMethod: String, CaseIterable, ExpressibleByArgument {
     /// Gauss-Newton.
     case gn
@@ -28,20 +37,4 @@ enum MeanFieldStudyMethod: String, CaseIterable, ExpressibleByArgument {
     case gd
     /// Fit the output weights v on the initial features only.
     case randomFeatures = "random-features"
-}
-
-/// `partita curvature --partition`: a `Partition.Kind`, or `groups` (with `--groups`); the string
-/// `CheckpointCurvature.run` takes.
-enum CurvaturePartition: String, CaseIterable, ExpressibleByArgument {
-    case tensor, layer, trivial
-    case weightsBiases = "weights-biases"
-    case groups
-}
-
-/// `partita bench ddp --allreduce`: how the gradient is summed, as the config's `train.allreduce`.
-enum GradientSumArgument: String, CaseIterable, ExpressibleByArgument {
-    /// Through memory the ranks of a host share (`SharedSum`).
-    case sharedMemory = "shared-memory"
-    /// With MPI all-reduces.
-    case mpi
 }

@@ -28,7 +28,7 @@ struct CurvatureCommand: ParsableCommand {
     var samples = 1000
 
     @Option(help: "tensor, layer, trivial, weights-biases or groups.")
-    var partition: CurvaturePartition = .layer
+    var partition: GroupedNewtonSettings.PartitionChoice = .layer
 
     @Option(help: "With --partition groups: tensor names, comma-separated, groups separated by `;`.")
     var groups = ""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Configuration
 import Foundation
 import MPI
 import Training
@@ -30,7 +31,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
     var bucketMb = 0.0
 
     @Option(help: "How the gradient is summed (as train.allreduce): shared-memory or mpi.")
-    var allreduce: GradientSumArgument = .sharedMemory
+    var allreduce: TrainSettings.AllReduce = .sharedMemory
 
     @Option(help: "Steps per round.")
     var steps = 8
