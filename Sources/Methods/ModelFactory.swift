@@ -127,7 +127,8 @@ public enum MethodFactory {
             let ggn = try config.settings(GaussNewtonSettings.self, section: "optimizer")
             return try GaussNewtonMethod(
                 model: model, loss: loss, damping: ggn.damping, cgIterations: ggn.cgIterations,
-                cgTolerance: ggn.cgTolerance, adaptDamping: ggn.adaptDamping)
+                cgTolerance: ggn.cgTolerance, adaptDamping: ggn.adaptDamping, bucketBytes: bucketBytes,
+                sharedMemory: sharedMemory)
         case .groupedNewton:
             let model = MLP<Scalar>(
                 try ModelFactory.architecture(settings, data: data), initialization: initialization, seed: seed)
