@@ -59,7 +59,8 @@ public struct SlurmAllocation: Sendable, Equatable {
                     value > 0
                 else {
                     throw SlurmAllocationError(
-                        variable: "SLURM_TASKS_PER_NODE", value: text, expected: "items like 2 or 2(x3), comma-separated")
+                        variable: "SLURM_TASKS_PER_NODE", value: text,
+                        expected: "items like 2 or 2(x3), comma-separated")
                 }
                 repeats = value
             }

@@ -40,8 +40,10 @@ struct Launch: ParsableCommand {
 
     func validate() throws {
         if let ranks, ranks < 1 { throw ValidationError("-n must be at least 1") }
-        if ranks == nil && (ProcessInfo.processInfo.environment["SLURM_JOB_ID"] == nil || hostfile != nil || simCluster) {
-            throw ValidationError("give the number of ranks with -n (only inside a Slurm allocation can it be left out)")
+        let inAllocation = ProcessInfo.processInfo.environment["SLURM_JOB_ID"] != nil && hostfile == nil && !simCluster
+        if ranks == nil && !inAllocation {
+            throw ValidationError(
+                "give the number of ranks with -n (only inside a Slurm allocation can it be left out)")
         }
         guard blasThreads >= 1 else { throw ValidationError("--blas-threads must be at least 1") }
         if let timeout, timeout < 1 { throw ValidationError("--timeout must be a positive number of seconds") }
