@@ -41,6 +41,10 @@ enum Runtime {
                 try body(RuntimeContext(communicator: communicator, logger: logger, records: records))
             } catch let error as ExitCode {
                 throw error
+            } catch let interrupted as TrainingInterrupted {
+                // Every rank stops at the same step: rank 0 says so, all exit with 128 + the signal.
+                if communicator.isCoordinator { Console.error("partita: \(interrupted)") }
+                throw ExitCode(128 + interrupted.signal)
             } catch let error where communicator.size > 1 {
                 let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
                 if collective {
