@@ -76,6 +76,10 @@ public struct LaunchPlan: Sendable, Equatable {
                 simulatedCluster.subnet,
             ]
         }
+        // Under Slurm, `scancel` signals mpirun, its daemons and the ranks at once, and Open MPI kills the ranks
+        // one `odls_base_sigkill_timeout` (1 s by default) after its own SIGTERM: 3 s leaves a rank the time
+        // to finish its step and write the checkpoint (docs/distributed.md, Signals).
+        if slurm != nil { line += ["--mca", "odls_base_sigkill_timeout", "3"] }
         if let timeout { line += ["--timeout", String(timeout)] }
         return line + command
     }

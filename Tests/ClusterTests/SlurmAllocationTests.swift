@@ -72,7 +72,8 @@ import Testing
             forwarded: ["PATH"], command: ["/bin/partita", "train"])
         #expect(
             plan.shellLine
-                == "mpirun -np 2 --bind-to none -x OPENBLAS_NUM_THREADS=1 -x OMP_NUM_THREADS=1 /bin/partita train")
+                == "mpirun -np 2 --bind-to none -x OPENBLAS_NUM_THREADS=1 -x OMP_NUM_THREADS=1 "
+                + "--mca odls_base_sigkill_timeout 3 /bin/partita train")
         // The allocation's slots, not the local cores, decide oversubscription.
         plan.ranks = 3
         #expect(plan.arguments.contains("--oversubscribe"))
