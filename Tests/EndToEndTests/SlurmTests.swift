@@ -25,7 +25,8 @@ import Training
             self.conf = conf
             ownCluster = nil
         } else {
-            let folder = directory + "/cluster"
+            // A short path: munge's and slurmstepd's Unix sockets live under it (at most 107 bytes).
+            let folder = FileManager.default.temporaryDirectory.path + "/ps-" + UUID().uuidString.prefix(8)
             let up = try Self.clusterScript(["up", "2"], folder: folder, log: directory)
             guard up.status == 0 else { throw BuiltProducts.Failure(description: "slurm-cluster up: \(up.log)") }
             conf = folder + "/slurm.conf"
