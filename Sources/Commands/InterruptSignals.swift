@@ -13,8 +13,9 @@ import Training
 ///
 /// The signals are handled by dispatch sources on a queue of their own, not in a C signal handler: the
 /// default action is replaced by `SIG_IGN`, so nothing runs in signal context, and the training thread only
-/// reads an atomic flag. SIGPIPE is ignored too: when Slurm or mpirun tears down the job's output streams
-/// first, a rank's last log line must not kill it before its checkpoint.
+/// reads an atomic flag. From the first signal on, SIGPIPE is ignored too: when Slurm or mpirun tears down the
+/// job's output streams first, a rank's last log line must not kill it before its checkpoint (until then a
+/// closed pipe ends the process as usual, e.g. `partita train | head -1`).
 final class InterruptSignals {
     static let repeatAfter = 1.0
 
@@ -23,7 +24,6 @@ final class InterruptSignals {
     private let queue = DispatchQueue(label: "partita.signals")
 
     init() {
-        signal(SIGPIPE, SIG_IGN)
         var sources = [any DispatchSourceSignal]()
         let first = FirstSignal()
         for number in StopRequest.signals {
@@ -39,6 +39,7 @@ final class InterruptSignals {
                     return
                 }
                 first.time = now
+                signal(SIGPIPE, SIG_IGN)
                 request.request(signal: number)
             }
             source.resume()
@@ -50,7 +51,7 @@ final class InterruptSignals {
     /// Restores the default actions.
     func uninstall() {
         for source in sources { source.cancel() }
-        for number in StopRequest.signals { signal(number, SIG_DFL) }
+        for number in StopRequest.signals + [SIGPIPE] { signal(number, SIG_DFL) }
     }
 }
 
