@@ -102,34 +102,21 @@ struct GaussNewtonCommand: ParsableCommand {
             let hosts = try TrainingSession.gatherHostNames(communicator)
             var directory: RunDirectory?
             if communicator.isCoordinator { directory = try RunDirectory.create(parent: runDir, name: name) }
-            var info = RunInfo(
+            let info = RunInfo(
                 name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: seed,
                 commandLine: CommandLine.arguments, resumedFromStep: nil)
-            let summary: MeanFieldStudy.Summary
-            // As in `TrainingSession`: once the directory exists, run.json says how the run ended, also when it
-            // failed (so `partita logs --follow --until-finished` stops).
-            do {
-                var writer: LineWriter?
-                if let directory {
-                    let description = Mirror(reflecting: settings).children.map { "  \($0.label ?? ""): \($0.value)" }
-                    try AtomicFile.write(
-                        string: "gauss_newton:\n" + description.joined(separator: "\n") + "\n", to: directory.configPath
-                    )
-                    writer = try LineWriter(path: directory.metricsPath)
-                    try AtomicFile.write(string: info.json, to: directory.runInfoPath)
-                }
-                summary = try MeanFieldStudy.run(
+            let description = Mirror(reflecting: settings).children.map { "  \($0.label ?? ""): \($0.value)" }
+            // The same run-directory lifecycle as `train`: run.json says how the study ended.
+            let summary = try RunLifecycle.run(
+                in: directory, info: info, configText: "gauss_newton:\n" + description.joined(separator: "\n") + "\n"
+            ) {
+                let writer = try directory.map { try LineWriter(path: $0.metricsPath) }
+                return try MeanFieldStudy.run(
                     settings, communicator: communicator, record: { try writer?.append($0.description) },
                     parameters: { rows in
                         guard communicator.isCoordinator, let path = parametersOut else { return }
                         try AtomicFile.write(NpyFile.encode(float64Rows: rows), to: path)
                     })
-                info.finish(status: "completed")
-                if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
-            } catch {
-                info.finish(status: "failed", error: "\(error)")
-                if let directory { try? AtomicFile.write(string: info.json, to: directory.runInfoPath) }
-                throw error
             }
             guard communicator.isCoordinator else { return }
             if json {

@@ -79,41 +79,24 @@ public enum TrainingSession {
         if communicator.isCoordinator && directory == nil {
             directory = try RunDirectory.create(parent: settings.run.dir, name: settings.run.name)
         }
-        var info = RunInfo(
+        let info = RunInfo(
             name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: settings.run.seed,
             commandLine: commandLine, resumedFromStep: checkpoint?.step)
         if let directory {
-            try AtomicFile.write(string: config.yaml, to: directory.configPath)
-            try AtomicFile.write(string: info.json, to: directory.runInfoPath)
             logger.info(resumedRun ? "resuming run" : "run directory", metadata: ["path": "\(directory.path)"])
         }
-        do {
+        let summary = try RunLifecycle.run(
+            in: directory, info: info, configText: config.yaml, afterFailure: afterFailure
+        ) {
             if let directory {
                 trainer.attach(
                     try RunWriter(
                         directory: directory, keepCheckpoints: settings.train.keepCheckpoints,
                         resumeStep: checkpoint?.step))
             }
-            let summary = try trainer.train()
-            info.finish(status: "completed")
-            if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
-            return Outcome(summary: summary, runDirectory: directory?.path)
-        } catch let interrupted as TrainingInterrupted {
-            info.finish(status: "interrupted")
-            info.interruption = (interrupted.step, StopRequest.name(interrupted.signal))
-            if let directory {
-                try? AtomicFile.write(string: info.json, to: directory.runInfoPath)
-                afterFailure?(directory.path)
-            }
-            throw interrupted
-        } catch {
-            info.finish(status: "failed", error: "\(error)")
-            if let directory {
-                try? AtomicFile.write(string: info.json, to: directory.runInfoPath)
-                afterFailure?(directory.path)
-            }
-            throw error
+            return try trainer.train()
         }
+        return Outcome(summary: summary, runDirectory: directory?.path)
     }
 
     static func makeTrainer<Scalar: TrainingScalar>(
