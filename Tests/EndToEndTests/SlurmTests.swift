@@ -79,9 +79,15 @@ import Training
     }
 
     /// The job's state (PENDING, RUNNING, ...), nil once it has left the queue.
+    /// The job's state in `squeue`, nil once it has left the queue. A failed `squeue` (a busy controller on a
+    /// loaded machine) is "UNKNOWN", never nil: only an answer saying the queue lacks the job counts as gone.
     func state(_ id: String) throws -> String? {
-        let text = try slurm("squeue", ["-h", "-j", id, "-o", "%T"]).stdout.trimmingCharacters(
-            in: .whitespacesAndNewlines)
+        let result = try slurm("squeue", ["-h", "-j", id, "-o", "%T"])
+        guard result.status == 0 else {
+            // A job purged from the controller (MinJobAge after it ended) is gone too.
+            return result.stderr.contains("Invalid job id") ? nil : "UNKNOWN"
+        }
+        let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 
@@ -171,7 +177,10 @@ import Training
         let run = directory + "/runs/slurm-\(job.id)"
         #expect(try CheckpointFile.read(path: run + "/checkpoints/latest").step == 11)
         #expect(try slurm("scontrol", ["update", "JobId=\(job.id)", "StartTime=now"]).status == 0)
-        #expect(try eventually { try state(job.id) == nil }, "job \(job.id): \(output(job.output))")
+        // Gone from the queue after the requeued run (its output says it resumed), not before it started.
+        #expect(
+            try eventually { output(job.output).contains("resuming \(run)") && (try state(job.id)) == nil },
+            "job \(job.id): \(output(job.output))")
         let log = output(job.output)
         #expect(log.contains("resuming \(run) (restart 1)"), "\(log)")
         let info = try Self.runInfo(run)
