@@ -27,6 +27,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let realModule = Target.Dependency.product(name: "RealModule", package: "swift-numerics")
+let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 
 let package = Package(
     name: "partita",
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: - C libraries (module maps only: no logic in C)
@@ -63,11 +65,13 @@ let package = Package(
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Curvature", "Networks", "Tensors", "Cluster", realModule]),
         .target(name: "Export", dependencies: ["Networks", "Tensors", realModule]),
+        // The generated protobuf code is committed (deploy/regenerate-protos); no build plugin runs.
+        .target(name: "TensorBoard", dependencies: [swiftProtobuf], exclude: ["Protos"]),
         .target(
             name: "Training",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
-                "Export",
+                "Export", "TensorBoard",
             ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
@@ -99,6 +103,7 @@ let package = Package(
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
         .testTarget(

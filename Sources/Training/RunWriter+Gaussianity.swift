@@ -9,6 +9,7 @@ extension RunWriter {
     func recordGaussianity(_ line: JSONLine) throws {
         if gaussianityWriter == nil { gaussianityWriter = try LineWriter(path: gaussianityPath) }
         try gaussianityWriter!.append(line.description)
+        try tensorBoard?.mirror(gaussianity: line)
     }
 
     /// Replaces `gaussianity-probe.json`: `{"step": S, "layers": [{"layer": 0, "samples": [...]}, ...]}`.
@@ -19,5 +20,6 @@ extension RunWriter {
         try AtomicFile.write(
             string: "{\"step\":\(step),\"layers\":[\n" + layers.joined(separator: ",\n") + "\n]}\n",
             to: gaussianityProbePath)
+        try tensorBoard?.mirror(preactivations: samples, step: step)
     }
 }

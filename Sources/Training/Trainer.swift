@@ -221,6 +221,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 if !data.validationRows.isEmpty {
                     lastValidation = try evaluate(data.source, rows: data.validationRows, split: "validation")
                 }
+                try writer?.recordParameters(method.parameters, step: step)
             }
             if hashEvery > 0 && step % hashEvery == 0 { try checkParametersAgree() }
             if (checkpointEvery > 0 && step % checkpointEvery == 0) || step == totalSteps {

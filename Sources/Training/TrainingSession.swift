@@ -19,6 +19,7 @@ public enum TrainingSession {
     public static let resumableKeys: Set<String> = [
         "train.epochs", "train.max_steps", "train.log_every", "train.eval_every", "train.checkpoint_every",
         "train.keep_checkpoints", "train.hash_check_every", "train.bucket_mb", "train.collective_timeout",
+        "train.tensorboard",
     ]
 
     /// Trains from `config`, or resumes the run in `resume` (whose config.yaml, with `resumeOverrides` on top,
@@ -83,10 +84,13 @@ public enum TrainingSession {
         }
         do {
             if let directory {
-                trainer.attach(
-                    try RunWriter(
-                        directory: directory, keepCheckpoints: config.integer("train.keep_checkpoints"),
-                        resumeStep: checkpoint?.step))
+                let writer = try RunWriter(
+                    directory: directory, keepCheckpoints: config.integer("train.keep_checkpoints"),
+                    resumeStep: checkpoint?.step)
+                if config.boolean("train.tensorboard") {
+                    try writer.startTensorBoard(config: config, startStep: checkpoint?.step ?? 0)
+                }
+                trainer.attach(writer)
             }
             let summary = try trainer.train()
             info.finish(status: "completed")
