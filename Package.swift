@@ -71,7 +71,7 @@ let package = Package(
             name: "Training",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
-                "Export", "TensorBoard",
+                "Export", "TensorBoard", "Reports",
             ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
@@ -102,7 +102,8 @@ let package = Package(
             dependencies: ["Curvature", "Networks", "Tensors", "TestSupport", "Optimizers", "Cluster", "Training"]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets", "Reports"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),

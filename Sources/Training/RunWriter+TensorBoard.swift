@@ -1,6 +1,7 @@
 import Cluster
 import Foundation
 import Networks
+import Reports
 import TensorBoard
 
 /// Mirrors what the coordinator records into a TensorBoard event file,
@@ -32,33 +33,29 @@ final class TensorBoardMirror {
 
     /// Mirrors one `metrics.jsonl` record.
     func mirror(metrics line: JSONLine) throws {
-        guard let record = Self.object(line.description), let step = record["step"].flatMap(Self.number) else {
-            return
-        }
-        let split = record["split"] as? String ?? "metrics"
-        let values = Self.scalars(record, prefix: split, skipping: ["step", "time", "split"])
-        try events.write(values, step: Int(step), wallTime: Self.time(record))
+        guard let record = JSONValue(parsing: line.description), let step = record["step"]?.integer else { return }
+        let split = record["split"]?.string ?? "metrics"
+        let values = Self.scalars(record, tag: split, skipping: ["step", "time", "split"])
+        try events.write(values, step: step, wallTime: Self.time(record))
     }
 
     /// Mirrors one `gaussianity.jsonl` record (one layer at one step).
     func mirror(gaussianity line: JSONLine) throws {
-        guard let record = Self.object(line.description), let step = record["step"].flatMap(Self.number),
-            let layer = record["layer"].flatMap(Self.number)
+        guard let record = JSONValue(parsing: line.description), let step = record["step"]?.integer,
+            let layer = record["layer"]?.integer
         else { return }
-        let values = Self.scalars(
-            record, prefix: "gaussianity/layer-\(Int(layer))", skipping: ["step", "time", "layer"])
-        try events.write(values, step: Int(step), wallTime: Self.time(record))
+        let values = Self.scalars(record, tag: "gaussianity/layer-\(layer)", skipping: ["step", "time", "layer"])
+        try events.write(values, step: step, wallTime: Self.time(record))
     }
 
     /// Mirrors the numbers of the `steps` log records of `rank` (its step time and all-reduce wait).
     func mirror(rank: Int, logLines: [String]) throws {
         for line in logLines {
-            guard let record = Self.object(line), record["message"] as? String == "steps",
-                let metadata = record["metadata"] as? [String: Any],
-                let step = (metadata["step"] as? String).flatMap(Int.init)
+            guard let record = JSONValue(parsing: line), record["message"]?.string == "steps",
+                let metadata = record["metadata"]?.object, let step = metadata["step"]?.string.flatMap(Int.init)
             else { continue }
             let values = metadata.keys.sorted().compactMap { key -> SummaryValue? in
-                guard key != "step", let value = (metadata[key] as? String).flatMap(Double.init) else { return nil }
+                guard key != "step", let value = metadata[key]?.string.flatMap(Double.init) else { return nil }
                 return .scalar(tag: "rank-" + Self.padded(rank) + "/" + key, value: value)
             }
             try events.write(values, step: step, wallTime: Self.time(record))
@@ -81,39 +78,24 @@ final class TensorBoardMirror {
         try events.write(values, step: step, wallTime: Date().timeIntervalSince1970)
     }
 
-    /// The scalars of a JSON object: numbers and booleans under `prefix/key`, arrays and objects recursively.
-    static func scalars(_ record: [String: Any], prefix: String, skipping: Set<String> = []) -> [SummaryValue] {
-        record.keys.sorted().filter { !skipping.contains($0) }.flatMap { key in
-            scalars(of: record[key]!, tag: prefix + "/" + key)
-        }
-    }
-
-    static func scalars(of value: Any, tag: String) -> [SummaryValue] {
-        if let number = number(value) { return [.scalar(tag: tag, value: number)] }
-        if let array = value as? [Any] {
-            return array.enumerated().flatMap { index, element in scalars(of: element, tag: tag + "/\(index)") }
-        }
-        if let object = value as? [String: Any] { return scalars(object, prefix: tag) }
-        return []
-    }
-
-    /// A JSON number or boolean as a Double (Foundation's parser gives NSNumber, Int, Double or Bool).
-    static func number(_ value: Any) -> Double? {
+    /// The scalars of a JSON value under `tag`: a number or boolean is one, an array's elements are
+    /// `tag/<i>`, an object's fields `tag/<key>` (those in `skipping` left out), in key order.
+    static func scalars(_ value: JSONValue, tag: String, skipping: Set<String> = []) -> [SummaryValue] {
         switch value {
-        case let flag as Bool: flag ? 1 : 0
-        case let number as NSNumber: number.doubleValue
-        case let number as Double: number
-        case let number as Int: Double(number)
-        default: nil
+        case .number(let number): [.scalar(tag: tag, value: number)]
+        case .bool(let flag): [.scalar(tag: tag, value: flag ? 1 : 0)]
+        case .array(let elements):
+            elements.enumerated().flatMap { index, element in scalars(element, tag: tag + "/\(index)") }
+        case .object(let fields):
+            fields.keys.sorted().filter { !skipping.contains($0) }.flatMap { key in
+                scalars(fields[key]!, tag: tag + "/" + key)
+            }
+        case .null, .string: []
         }
     }
 
-    static func object(_ line: String) -> [String: Any]? {
-        try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-    }
-
-    static func time(_ record: [String: Any]) -> Double {
-        record["time"].flatMap(number) ?? Date().timeIntervalSince1970
+    static func time(_ record: JSONValue) -> Double {
+        record["time"]?.number ?? Date().timeIntervalSince1970
     }
 
     static func padded(_ rank: Int) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import TestSupport
 import Testing
 import Training
@@ -9,24 +10,28 @@ import Training
 @Suite(.serialized) struct TensorBoardRunTests {
     /// The expected scalars of a JSON-lines file: the numbers and booleans (0/1) of each record under
     /// `prefix(record)/field`, arrays flattened as `/i`, the record's `step` as the step; written here from the
-    /// format's description, independently of the mirror.
+    /// format's description, independently of the mirror. (`JSONValue` reads numbers exactly; Foundation's
+    /// JSON parser can be a unit in the last place off.)
     static func expectedScalars(
-        _ path: String, skipping: Set<String>, prefix: ([String: Any]) -> String?
+        _ path: String, skipping: Set<String>, prefix: (JSONValue) -> String?
     ) throws -> [String: [Int: [Float]]] {
         var result = [String: [Int: [Float]]]()
-        func add(_ value: Any, _ tag: String, _ step: Int) {
+        func add(_ value: JSONValue, _ tag: String, _ step: Int) {
             switch value {
-            case let object as [String: Any]: for (key, element) in object { add(element, tag + "/" + key, step) }
-            case let array as [Any]:
+            case .object(let object): for (key, element) in object { add(element, tag + "/" + key, step) }
+            case .array(let array):
                 for (index, element) in array.enumerated() { add(element, tag + "/\(index)", step) }
-            case let number as NSNumber: result[tag, default: [:]][step, default: []].append(Float(number.doubleValue))
-            default: break
+            case .number(let number): result[tag, default: [:]][step, default: []].append(Float(number))
+            case .bool(let flag): result[tag, default: [:]][step, default: []].append(flag ? 1 : 0)
+            case .null, .string: break
             }
         }
         for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
-            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            guard let step = record["step"] as? Int, let prefix = prefix(record) else { continue }
-            for (key, value) in record where !skipping.contains(key) { add(value, prefix + "/" + key, step) }
+            let record = try #require(JSONValue(parsing: line))
+            guard let step = record["step"]?.integer, let prefix = prefix(record), let fields = record.object else {
+                continue
+            }
+            for (key, value) in fields where !skipping.contains(key) { add(value, prefix + "/" + key, step) }
         }
         return result
     }
@@ -126,7 +131,7 @@ import Training
         #expect(files.count == 1)
         let log = try TensorBoardLog(directory: run + "/tensorboard")
         let metrics = try Self.expectedScalars(
-            run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"] as? String })
+            run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"]?.string })
         #expect(metrics.keys.contains("alrao/posterior/0") && metrics.keys.contains("validation/accuracy"))
         Self.expectScalars(metrics, in: log)
         let ranks = try Self.expectedRankScalars(run, ranks: 2)
@@ -154,12 +159,12 @@ import Training
         let log = try TensorBoardLog(directory: run + "/tensorboard")
         Self.expectScalars(
             try Self.expectedScalars(
-                run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"] as? String }),
+                run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"]?.string }),
             in: log)
         let gaussianity = try Self.expectedScalars(
             run + "/gaussianity.jsonl", skipping: ["step", "time", "layer"],
-            prefix: { ($0["layer"] as? Int).map { "gaussianity/layer-\($0)" } })
-        #expect(gaussianity.keys.contains("gaussianity/layer-1/ks_standard") || gaussianity.count > 10)
+            prefix: { $0["layer"]?.integer.map { "gaussianity/layer-\($0)" } })
+        #expect(gaussianity.keys.contains("gaussianity/layer-1/ks_standard"))
         Self.expectScalars(gaussianity, in: log)
         try Self.expectParameterHistograms(run, log)
         // Widths 32 and 10 over 64 probe rows: 2048 values (1000 gathered) and 640 (all gathered).
@@ -188,7 +193,7 @@ import Training
         #expect(TensorBoardLog.eventFiles(in: run + "/tensorboard").count == 2)
         let log = try TensorBoardLog(directory: run + "/tensorboard")
         let metrics = try Self.expectedScalars(
-            run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"] as? String })
+            run + "/metrics.jsonl", skipping: ["step", "time", "split"], prefix: { $0["split"]?.string })
         #expect(metrics["train/loss"]?.keys.sorted() == [5, 10, 15, 20, 25, 30])
         Self.expectScalars(metrics, in: log)
         #expect(log.texts["config"]?.map(\.step) == [0, 10])

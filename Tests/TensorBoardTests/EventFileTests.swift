@@ -70,7 +70,7 @@ import Testing
 
     /// A directory that cannot be created is one clear error, not a crash.
     @Test func unwritableDirectoryThrows() throws {
-        let blocker = BuiltProducts.temporaryDirectory("partita-events")
+        let blocker = BuiltProducts.temporaryDirectory("partita-events") + "/a-file"
         try Data().write(to: URL(fileURLWithPath: blocker))
         #expect(throws: TensorBoardError.self) {
             _ = try EventFileWriter(directory: blocker + "/tensorboard", wallTime: 1, hostName: "h")

@@ -39,12 +39,14 @@ public struct TensorBoardLog {
         acc = ea.EventAccumulator(sys.argv[1], size_guidance=guidance, purge_orphaned_data=True)
         acc.Reload()
         tags = acc.Tags()
+        f = lambda x: repr(float(x))  # exact: Swift reads it back with Double(String)
         out = {"scalars": {}, "histograms": {}, "texts": {}}
         for t in tags["scalars"]:
-            out["scalars"][t] = [[e.step, e.value, e.wall_time] for e in acc.Scalars(t)]
+            out["scalars"][t] = [[e.step, f(e.value), f(e.wall_time)] for e in acc.Scalars(t)]
         for t in tags["histograms"]:
             out["histograms"][t] = [
-                [e.step, h.min, h.max, h.num, h.sum, h.sum_squares, list(h.bucket_limit), list(h.bucket)]
+                [e.step, f(h.min), f(h.max), f(h.num), f(h.sum), f(h.sum_squares), [f(x) for x in h.bucket_limit],
+                 [f(x) for x in h.bucket]]
                 for e in acc.Histograms(t) for h in [e.histogram_value]]
         for t in tags["tensors"]:
             out["texts"][t] = [[e.step, [s.decode() for s in e.tensor_proto.string_val]] for e in acc.Tensors(t)]
@@ -98,7 +100,9 @@ public struct TensorBoardLog {
         public var description: String { message }
     }
 
-    static func double(_ value: Any) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
+    /// Numbers come as Python's `repr` strings: Foundation's JSON parser can be one unit in the last place
+    /// off, `Double(String)` rounds correctly.
+    static func double(_ value: Any) -> Double { (value as? String).flatMap(Double.init) ?? .nan }
     static func int(_ value: Any) -> Int { (value as? NSNumber)?.intValue ?? -1 }
 
     /// The event files (`*tfevents*`) in `directory`, sorted.
