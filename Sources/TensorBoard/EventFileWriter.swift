@@ -41,8 +41,7 @@ public final class EventFileWriter {
     }
 
     /// Appends to the file at `path` (created if missing), starting with the file-version record.
-    public convenience init(file path: String, wallTime: Double) throws(TensorBoardError)
-    {
+    public convenience init(file path: String, wallTime: Double) throws(TensorBoardError) {
         let opened = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard opened >= 0 else { throw .cannotWrite(path, String(cString: strerror(errno))) }
         try self.init(descriptor: opened, path: path, wallTime: wallTime)
