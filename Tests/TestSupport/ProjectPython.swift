@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The project's Python for test-only references (numpy, safetensors, TensorBoard's reader, TFLite Micro's
 /// interpreter, LiteRT): the virtual environment `deploy/install-deps --test` creates at `.venv/` in the
