@@ -63,22 +63,30 @@ let package = Package(
         .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
-        .target(name: "Optimizers", dependencies: ["Curvature", "Networks", "Tensors", "Cluster", realModule]),
+        .target(name: "Optimizers", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Export", dependencies: ["Networks", "Tensors", realModule]),
         // The generated protobuf code is committed (deploy/regenerate-protos); no build plugin runs.
         .target(name: "TensorBoard", dependencies: [swiftProtobuf], exclude: ["Protos"]),
+        .target(name: "Configuration", dependencies: ["Networks", "Tensors", "Export", yams]),
+        .target(name: "Checkpoints", dependencies: ["Configuration", "Networks", "Optimizers", "Tensors"]),
+        .target(
+            name: "Methods",
+            dependencies: [
+                "Checkpoints", "Configuration", "Cluster", "Curvature", "Datasets", "Export", "Networks", "Optimizers",
+                "Tensors", realModule,
+            ]),
         .target(
             name: "Training",
             dependencies: [
-                "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", yams, logging, "Diagnostics",
-                "Export", "TensorBoard", "Reports",
+                "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", logging, "Diagnostics",
+                "Export", "Configuration", "Checkpoints", "Methods", "TensorBoard", "Reports",
             ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
             name: "Commands",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Optimizers", "Cluster", "MPI", "Training", argumentParser, logging,
-                "Reports", "Diagnostics", "Export",
+                "Reports", "Diagnostics", "Export", "Configuration", "Checkpoints", "Methods",
             ]),
 
         // MARK: - Executables
@@ -90,26 +98,42 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"]),
         .testTarget(
-            name: "OptimizersTests", dependencies: ["Optimizers", "Curvature", "Networks", "Tensors", "TestSupport"]),
+            name: "OptimizersTests", dependencies: ["Optimizers", "Methods", "Networks", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "MethodsTests",
+            dependencies: [
+                "Methods", "Configuration", "Checkpoints", "Cluster", "Curvature", "Networks", "Optimizers", "Tensors",
+                "Training", "TestSupport", "Datasets", logging,
+            ]),
         .testTarget(
             name: "TrainingTests",
             dependencies: [
                 "Training", "Datasets", "Networks", "Optimizers", "Cluster", "Tensors", "TestSupport", "Diagnostics",
+                "Configuration", "Checkpoints", "Methods", logging,
             ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(
             name: "CurvatureTests",
-            dependencies: ["Curvature", "Networks", "Tensors", "TestSupport", "Optimizers", "Cluster", "Training"]),
+            dependencies: [
+                "Curvature", "Networks", "Tensors", "TestSupport", "Optimizers", "Cluster", "Training", "Methods",
+                "Configuration", "Checkpoints",
+            ]),
         .testTarget(
             name: "CommandsTests", dependencies: ["Commands", "TestSupport", argumentParser], exclude: ["Snapshots"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "Training", "Networks", "Datasets", "Reports"]),
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", "Training", "Networks", "Datasets", "Configuration", "Checkpoints", "Methods", "Reports",
+            ]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
         .testTarget(
             name: "ExportTests",
-            dependencies: ["Export", "Networks", "Tensors", "Training", "Datasets", "Cluster", "TestSupport"],
+            dependencies: [
+                "Export", "Networks", "Tensors", "Training", "Datasets", "Cluster", "TestSupport", "Configuration",
+                "Checkpoints", "Methods", logging,
+            ],
             exclude: ["Snapshots", "Reference"]),
     ]
 )

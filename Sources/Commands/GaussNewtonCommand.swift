@@ -1,6 +1,8 @@
 import ArgumentParser
+import Checkpoints
 import Cluster
 import Foundation
+import Methods
 import Training
 
 /// `partita gauss-newton`: the mean-field teacher-student study of the Gauss-Newton paper.

@@ -1,8 +1,11 @@
+import Checkpoints
 import Cluster
+import Configuration
 import Datasets
 import Export
 import Foundation
 import Logging
+import Methods
 import Networks
 import Tensors
 import Training

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Training
 
 /// `partita config [CONFIG] [--set ...] [--reference]`: what a config resolves to, before training.

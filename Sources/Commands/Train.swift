@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Configuration
 import Foundation
 import Logging
 import Reports

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import Methods
 import Optimizers
 
 /// `partita vi-check`: which penalties are KL divergences to a prior, and to which.

@@ -60,7 +60,7 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
     }
 
     /// Throws `invalidHyperparameter` unless `condition` holds.
-    static func require(
+    public static func require(
         _ condition: Bool, _ name: String, _ value: Double, _ requirement: String
     ) throws(OptimizerError) {
         if !condition { throw OptimizerError.invalidHyperparameter(name: name, value: value, requirement: requirement) }

@@ -1,6 +1,9 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 import Curvature
 import Datasets
+public import Methods
 import Networks
 public import Optimizers
 import Tensors

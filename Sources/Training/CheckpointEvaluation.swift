@@ -1,5 +1,8 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 import Datasets
+public import Methods
 import Networks
 import Tensors
 

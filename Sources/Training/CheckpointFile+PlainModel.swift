@@ -1,3 +1,5 @@
+public import Checkpoints
+public import Methods
 public import Networks
 import Optimizers
 import Tensors

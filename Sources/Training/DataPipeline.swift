@@ -1,5 +1,7 @@
+public import Configuration
 import Datasets
 import Foundation
+public import Methods
 import Tensors
 
 /// Turns the `data` section of a config into `PreparedData`: loads or generates the samples, picks the

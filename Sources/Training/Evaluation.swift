@@ -1,5 +1,6 @@
 public import Cluster
 public import Datasets
+public import Methods
 public import Networks
 public import Tensors
 

@@ -1,3 +1,4 @@
+public import Configuration
 /// A failure to inject on purpose, for testing how a job fails: `PARTITA_FAULT=<kind>:rank=<r>:step=<s>`.
 ///
 /// - `nan`: rank r's loss becomes NaN at step s (the non-finite-loss check must name the rank and step);

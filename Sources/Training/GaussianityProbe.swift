@@ -1,6 +1,8 @@
 import Cluster
+public import Configuration
 import Diagnostics
 import Foundation
+public import Methods
 import Networks
 import Tensors
 

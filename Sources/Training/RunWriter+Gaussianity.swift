@@ -1,3 +1,4 @@
+public import Checkpoints
 import Cluster
 import Foundation
 

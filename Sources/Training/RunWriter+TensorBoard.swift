@@ -1,5 +1,7 @@
 import Cluster
+public import Configuration
 import Foundation
+import Methods
 import Networks
 import Reports
 import TensorBoard

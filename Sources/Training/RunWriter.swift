@@ -1,5 +1,8 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 import Foundation
+public import Methods
 public import Networks
 public import Optimizers
 import Tensors

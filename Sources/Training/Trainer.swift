@@ -1,7 +1,10 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 public import Datasets
 import Foundation
 public import Logging
+public import Methods
 public import Networks
 import Optimizers
 import Tensors

@@ -1,7 +1,10 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 import Datasets
 import Foundation
 public import Logging
+public import Methods
 import Networks
 import Tensors
 

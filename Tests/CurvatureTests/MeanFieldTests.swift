@@ -1,6 +1,7 @@
 import Cluster
 import Curvature
 import Foundation
+import Methods
 import Networks
 import Optimizers
 import Tensors

@@ -1,4 +1,6 @@
+import Checkpoints
 import Cluster
+import Configuration
 import Export
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import Methods
 import Networks
 import Optimizers
 import Tensors

@@ -1,7 +1,9 @@
 import Cluster
+import Configuration
 import Diagnostics
 import Foundation
 import Logging
+import Methods
 import Networks
 import Tensors
 import TestSupport

@@ -1,4 +1,6 @@
+import Checkpoints
 import Cluster
+import Configuration
 import Foundation
 import Logging
 import Networks

@@ -1,5 +1,6 @@
 public import Curvature
 import Foundation
+public import Optimizers
 import Tensors
 
 /// The grouped Newton method's learning rates (Wolinski 2025; methods.md §3.3), as a state machine fed with

@@ -1,4 +1,5 @@
 public import Cluster
+import Configuration
 import Curvature
 import Datasets
 import Foundation

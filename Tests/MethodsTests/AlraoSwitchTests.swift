@@ -1,3 +1,4 @@
+import Methods
 import Optimizers
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 public import Cluster
+import Configuration
 import Foundation
 public import Networks
 public import Optimizers

@@ -1,3 +1,4 @@
+import Methods
 import Networks
 import Testing
 import Training

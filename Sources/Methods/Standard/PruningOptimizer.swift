@@ -1,3 +1,4 @@
+public import Configuration
 public import Export
 public import Networks
 public import Optimizers

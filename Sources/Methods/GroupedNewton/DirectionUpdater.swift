@@ -1,3 +1,4 @@
+public import Optimizers
 import RealModule
 public import Tensors
 

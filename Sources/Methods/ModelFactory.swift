@@ -1,4 +1,6 @@
+public import Checkpoints
 public import Cluster
+public import Configuration
 import Export
 import Foundation
 public import Networks

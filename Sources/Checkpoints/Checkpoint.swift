@@ -1,6 +1,11 @@
+public import Configuration
 public import Networks
 public import Optimizers
-import Tensors
+public import Tensors
+
+/// The scalar types a checkpoint stores parameters in: BLAS computes with them and safetensors names them
+/// (`Float` and `Double`).
+public typealias CheckpointScalar = BLASScalar & SafeTensorsElement
 
 /// Partita's checkpoint: a safetensors file holding the parameters, the optimizer state, the step and the
 /// resolved config, written atomically.
@@ -55,14 +60,14 @@ public struct CheckpointFile: Sendable {
     }
 
     /// The parameters in `layout`: every view must be present with its exact shape and the model's dtype.
-    public func parameters<Scalar: TrainingScalar>(
+    public func parameters<Scalar: CheckpointScalar>(
         layout: ParameterLayout, as type: Scalar.Type = Scalar.self
     ) throws(CheckpointError) -> ParameterBuffer<Scalar> {
         try buffer(prefix: "model.", layout: layout)
     }
 
     /// The optimizer state written with the parameters, for an optimizer over `layout`.
-    public func optimizerState<Scalar: TrainingScalar>(
+    public func optimizerState<Scalar: CheckpointScalar>(
         layout: ParameterLayout, as type: Scalar.Type = Scalar.self
     ) throws(CheckpointError) -> (name: String, state: OptimizerState<Scalar>) {
         let name = try contents.metadataValue(for: "optimizer")
@@ -90,7 +95,7 @@ public struct CheckpointFile: Sendable {
         return (name, state)
     }
 
-    func buffer<Scalar: TrainingScalar>(
+    func buffer<Scalar: CheckpointScalar>(
         prefix: String, layout: ParameterLayout
     ) throws(CheckpointError) -> ParameterBuffer<Scalar> {
         var buffer = ParameterBuffer<Scalar>(layout: layout)
@@ -106,7 +111,7 @@ public struct CheckpointFile: Sendable {
     }
 
     /// A checkpoint's contents for the given state.
-    public static func make<Scalar: TrainingScalar>(
+    public static func make<Scalar: CheckpointScalar>(
         step: Int, parameters: ParameterBuffer<Scalar>, optimizerName: String, optimizerState: OptimizerState<Scalar>,
         config: ResolvedConfig
     ) -> SafeTensors {

@@ -1,5 +1,6 @@
 import Cluster
 import Foundation
+import Methods
 import Networks
 import Optimizers
 import Tensors

@@ -1,5 +1,6 @@
 import Curvature
 import Foundation
+import Methods
 import Optimizers
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import Methods
 import Optimizers
 import TestSupport
 import Testing

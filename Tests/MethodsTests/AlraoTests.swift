@@ -1,6 +1,9 @@
+import Checkpoints
 import Cluster
+import Configuration
 import Foundation
 import Logging
+import Methods
 import Networks
 import Optimizers
 import Tensors
