@@ -103,7 +103,7 @@ let package = Package(
             name: "MethodsTests",
             dependencies: [
                 "Methods", "Configuration", "Checkpoints", "Cluster", "Curvature", "Networks", "Optimizers", "Tensors",
-                "Training", "TestSupport", "Datasets", logging,
+                "Training", "TestSupport", "Datasets", "Export", logging,
             ]),
         .testTarget(
             name: "TrainingTests",

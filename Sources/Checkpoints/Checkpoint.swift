@@ -117,7 +117,7 @@ public struct CheckpointFile: Sendable {
     ) -> SafeTensors {
         var file = SafeTensors(metadata: [
             "format": format, "format_version": formatVersion, "step": String(step), "dtype": Scalar.dtypeName,
-            "optimizer": optimizerName, "seed": String(config.integer("run.seed")), "config": config.yaml,
+            "optimizer": optimizerName, "seed": String(config.seed), "config": config.yaml,
             "created_by": "partita \(PartitaVersion.string)",
         ])
         for view in parameters.layout.views {

@@ -9,8 +9,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Prune, quantize to int8 and write a checkpoint's model as C for microcontrollers.",
         discussion: """
-            Writes DIR/model.h, DIR/model.c (C99, integer-only inference, no allocation) and DIR/export.json \
-            (flash and RAM bytes, MACs, float and int8 accuracy, sparsity per layer). The arithmetic is \
+            Writes DIR/model.h, DIR/model.c (C99, integer-only inference, no allocation), DIR/model_input.h \
+            (raw features to int8 input), DIR/model.tflite (for TFLite Micro, bit-identical to the C), \
+            DIR/test_vectors/ (inputs.bin, expected.bin) and DIR/export.json (flash and RAM bytes, MACs, \
+            float and int8 accuracy, per-layer quantization parameters). The arithmetic is \
             TensorFlow Lite Micro's (CMSIS-NN computes the same). Pruning happens first: structured \
             (units=F removes that fraction of every hidden layer's units), then unstructured (sparsity=F \
             zeros that fraction of the weights, gradually over the fine-tuning epochs, or at once without \
@@ -67,6 +69,16 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Inner loop: folded (input zero point folded into the bias) or reference (TFLite Micro's).")
     var kernel: KernelArgument = .folded
 
+    @Option(
+        help: ArgumentHelp("Files to write: c (model.h, model.c), tflite (model.tflite), or both.", valueName: "list"))
+    var format = "c,tflite"
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the first N validation rows, quantized, and the int8 outputs to test_vectors/ (0: none).",
+            valueName: "n"))
+    var testVectors = 100
+
     @Flag(help: "Replace the output directory if it exists.")
     var force = false
 
@@ -86,6 +98,8 @@ struct ExportCommand: ParsableCommand {
             request.percentile = percentile
             request.prefix = prefix
             request.kernel = kernel.kernel
+            request.formats = try ExportFormat.parse(format)
+            request.testVectorCount = testVectors
             request.force = force
             let observer =
                 fineTuneEpochs > 0 ? ProgressReporter(bar: Console.isTerminal && !shared.plain) : nil
@@ -118,7 +132,7 @@ struct ExportCommand: ParsableCommand {
             lines.append(
                 String(format: "%@ loss: float %.6f, int8 %.6f", accuracy.split, accuracy.lossFloat, accuracy.lossInt8))
         }
-        lines.append("written: \(directory)/model.h, model.c, export.json")
+        lines.append("written: \(directory)/" + (report.files + ["export.json"]).joined(separator: ", "))
         return lines.joined(separator: "\n")
     }
 }

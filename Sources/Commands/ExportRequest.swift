@@ -21,6 +21,10 @@ struct ExportRequest {
     var percentile = 100.0
     var prefix = "model"
     var kernel: CEmitter.Kernel = .folded
+    /// `--format c,tflite`.
+    var formats: [ExportFormat] = [.c, .tflite]
+    /// `--test-vectors N`: the first N rows of the validation split (0: none).
+    var testVectorCount = 100
     var force = false
 
     /// `--prune KIND=FRACTION` arguments into `units` and `sparsity`.
@@ -59,6 +63,10 @@ struct ExportRequest {
         guard fineTuneEpochs >= 0 else {
             throw .invalidRequest(what: "--fine-tune-epochs \(fineTuneEpochs)", problem: "must be ≥ 0")
         }
+        guard testVectorCount >= 0 else {
+            throw .invalidRequest(what: "--test-vectors \(testVectorCount)", problem: "must be ≥ 0")
+        }
+        guard !formats.isEmpty else { throw .invalidRequest(what: "--format", problem: "name at least one format") }
         guard calibrationSamples >= 1 else {
             throw .invalidRequest(what: "--calibration-samples \(calibrationSamples)", problem: "must be ≥ 1")
         }

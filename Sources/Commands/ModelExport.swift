@@ -38,8 +38,10 @@ enum ModelExport {
     ) throws -> ExportOutcome {
         let config = checkpoint.config
         var model: MLP<Scalar> = try checkpoint.plainModel(data: data)
+        try ExportChecks.requireFinite(model.parameters, source: request.checkpointPath, tensorPrefix: "model.")
         let architecture = model.architecture
-        let loss = try ModelFactory.loss(config, task: data.task)
+        let typed = try config.typed()
+        let loss = try ModelFactory.loss(typed, task: data.task)
         let (evaluationSet, evaluationRows, splitName) = evaluationSplit(data)
         let pruning = request.units != nil || request.sparsity != nil
         let before =
@@ -58,11 +60,16 @@ enum ModelExport {
         if request.fineTuneEpochs > 0 {
             model = try fineTune(model, request, config, data, logger, observer)
         } else if let sparsity = request.sparsity {
-            let layers = PruningOptimizer<Scalar>.prunedLayers(config, layerCount: architecture.layerCount)
+            let layers = PruningOptimizer<Scalar>.prunedLayers(typed.export, layerCount: architecture.layerCount)
             let mask = MagnitudePruning.mask(
                 model.parameters, sparsity: sparsity, scope: request.scope, layers: layers,
                 previous: MagnitudePruning.nonZeroMask(model.parameters))
             MagnitudePruning.apply(mask, to: &model.parameters)
+        }
+        try ExportChecks.requireFinite(model.parameters, source: "\(request.checkpointPath) after fine-tuning")
+        if let sparsity = request.sparsity {
+            try ExportChecks.requireNonEmptyLayers(
+                model, request: "--prune sparsity=\(sparsity) --prune-scope \(request.scope.rawValue)")
         }
         let floatModel = MLP<Float>(converting: model)
         let floatSummary = try Evaluation.evaluate(
@@ -86,11 +93,16 @@ enum ModelExport {
             floatBeforePruning: loss.isClassification ? before?.accuracy : nil, lossFloat: floatSummary.meanLoss,
             lossInt8: int8Summary.meanLoss, agreement: loss.isClassification ? agreement : nil)
         let settings = settings(request, checkpoint: checkpoint, calibrationCount: calibrationInputs.rows)
+        let vectors = testVectors(quantized, data: data, count: request.testVectorCount)
+        let bundle = ExportBundle(
+            emitter: emitter, formats: request.formats, normalization: inputNormalization(data.normalization),
+            testVectors: vectors, description: "partita export: " + emitter.summary)
         let directory = try write(request) { temporary in
-            try emitter.header.write(toFile: temporary + "/model.h", atomically: false, encoding: .utf8)
-            try emitter.source.write(toFile: temporary + "/model.c", atomically: false, encoding: .utf8)
-            let measured = try ObjectSizes.measureCortexM4(directory: temporary, prefix: request.prefix)
-            if measured == nil {
+            try bundle.write(into: temporary)
+            let measured =
+                request.formats.contains(.c)
+                ? try ObjectSizes.measureCortexM4(directory: temporary, prefix: request.prefix) : nil
+            if measured == nil && request.formats.contains(.c) {
                 logger.warning("arm-none-eabi-gcc is not installed: export.json has no code size (flash_bytes.code)")
             }
             var allSettings = settings
@@ -99,7 +111,9 @@ enum ModelExport {
             let report = ExportReport(
                 model: quantized, originalSizes: architecture.sizes, footprint: MemoryFootprint(quantized),
                 code: measured?.code, accuracy: accuracy, inputNormalization: normalization(data.normalization),
-                settings: allSettings)
+                settings: allSettings,
+                testVectors: vectors.map { ExportReport.TestVectorsInfo(split: $0.split, count: $0.inputs.count) },
+                files: bundle.paths)
             try report.json.write(toFile: temporary + "/export.json", atomically: false, encoding: .utf8)
             return report
         }
@@ -117,7 +131,7 @@ enum ModelExport {
         let hidden = model.architecture.sizes.dropFirst().dropLast().map(String.init).joined(separator: ", ")
         var overrides = ["model.hidden=[\(hidden)]", "train.epochs=\(request.fineTuneEpochs)", "train.max_steps=0"]
         // Fine-tuning a plain network: a checkpoint of another method continues with SGD at its config's rate.
-        if !["sgd", "adam"].contains(config.string("optimizer.name")) { overrides.append("optimizer.name=sgd") }
+        if ![.sgd, .adam].contains(try config.typed().optimizer.name) { overrides.append("optimizer.name=sgd") }
         if let sparsity = request.sparsity {
             overrides += [
                 "export.final_sparsity=\(sparsity)", "export.initial_sparsity=0", "export.prune_start=0",
@@ -219,6 +233,33 @@ enum ModelExport {
         return inputs
     }
 
+    /// The first `count` rows of the validation split (else test, else train), quantized as the model
+    /// expects, with the integer reference's outputs; nil for `--test-vectors 0`.
+    static func testVectors(_ quantized: QuantizedMLP, data: PreparedData, count: Int) -> TestVectors? {
+        guard count > 0 else { return nil }
+        let (dataset, rows, split): (Dataset, [Int], String) =
+            if !data.validationRows.isEmpty {
+                (data.source, data.validationRows, "validation")
+            } else if let test = data.test, test.count > 0 { (test, Array(0..<test.count), "test") } else {
+                (data.source, data.trainRows, "train")
+            }
+        let chosen = Array(rows.prefix(count))
+        guard !chosen.isEmpty else { return nil }
+        let (inputs, _) = data.batch(dataset, rows: chosen, as: Float.self)
+        let quantizedInputs = (0..<chosen.count).map { quantized.quantizeInput(inputs.row($0)) }
+        return TestVectors(model: quantized, inputs: quantizedInputs, split: split)
+    }
+
+    /// The normalization for model_input.h.
+    static func inputNormalization(_ normalization: Normalization) -> InputNormalization {
+        switch normalization {
+        case .none: .none
+        case .scale(let factor): .scale(factor)
+        case .standardize(let mean, let std): .standardize(mean: mean, std: std)
+        case .unitNorm: .unitNorm
+        }
+    }
+
     /// The normalization as plain numbers for export.json.
     static func normalization(_ normalization: Normalization) -> [String: [Double]] {
         switch normalization {
@@ -242,7 +283,14 @@ enum ModelExport {
             "calibration_samples": "\(calibrationCount)", "percentile": "\(request.percentile)",
             "prefix": request.prefix, "kernel": request.kernel.rawValue,
             "fine_tune_epochs": "\(request.fineTuneEpochs)",
+            "formats": request.formats.map(\.rawValue).joined(separator: ","),
         ]
+        if request.formats.contains(.tflite) {
+            settings["tflite_runtime"] =
+                request.rounding == .double
+                ? "TFLite Micro (default build: double rounding), bit-identical to model.c"
+                : "TFLite Micro built with TFLITE_SINGLE_ROUNDING (the default build rounds twice and differs)"
+        }
         if let units = request.units {
             settings["prune_units"] = "\(units)"
             settings["prune_units_criterion"] = "‖incoming weights and bias‖₂ · ‖outgoing weights‖₂, lowest removed"

@@ -41,6 +41,8 @@ enum Runtime {
                 try body(RuntimeContext(communicator: communicator, logger: logger, records: records))
             } catch let error as ExitCode {
                 throw error
+            } catch is FaultInjection.InjectedExit {
+                exit(3)  // a rank that dies without a word, for the failure tests
             } catch let error where communicator.size > 1 {
                 let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
                 if collective {

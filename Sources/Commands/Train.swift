@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
     /// that cannot be written is a warning.
     static func writeReport(runDirectory path: String, logger: Logger) {
         guard let config = try? ConfigLoader.load(path: RunDirectory(existing: path).configPath),
-            config.boolean("run.report")
+            (try? config.typed())?.run.report == true
         else { return }
         do {
             try RunReport.write(runDirectory: path)

@@ -57,6 +57,9 @@ public struct ResolvedConfig: Sendable, Equatable {
         return v
     }
 
+    /// `run.seed`, which every random stream and the checkpoint metadata use.
+    public var seed: Int { integer("run.seed") }
+
     /// The config as YAML, section by section in schema order, every key present. Reading it back gives
     /// an equal config, so it is what the run directory and checkpoints store.
     public var yaml: String {

@@ -76,6 +76,12 @@ public struct CEmitter: Sendable {
              *     \(prefix)_invoke(in, out);
              *     \(prefix)_dequantize_output(out, y);  y: \(macro)_OUTPUT_SIZE floats (the network's outputs)
              *
+             * Input quantization: with x the float input, normalized as in training (see input_normalization in
+             * export.json), \(prefix)_invoke reads the int8 input
+             *     q = clamp(round(x / \(macro)_INPUT_SCALE) + \(macro)_INPUT_ZERO_POINT, -128, 127);
+             * model_input.h computes q from raw features, normalization included (\(prefix)_quantize_raw_input),
+             * and test_vectors/ holds examples with their outputs.
+             *
              * \(prefix)_invoke uses integer arithmetic only, allocates nothing, and keeps the activations between
              * layers in a static arena of \(macro)_ARENA_BYTES bytes (so it is not reentrant).
              */

@@ -10,6 +10,11 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case multiplierOutOfRange(layer: Int, channel: Int, multiplier: Double)
     /// A tool (compiler, size) that failed.
     case toolFailed(tool: String, message: String)
+    /// A parameter that is NaN or infinite: `source` names the checkpoint (or the stage that produced the
+    /// model), `tensor` the parameter tensor, `index` the element's flat index in it.
+    case nonFiniteParameter(source: String, tensor: String, index: Int, value: String)
+    /// Pruning left a layer with no non-zero weight: its output no longer depends on its input.
+    case emptyLayer(layer: Int, tensor: String, request: String)
 
     public var description: String {
         switch self {
@@ -22,6 +27,12 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
             "layer \(layer), output \(channel): requantization multiplier \(multiplier) is outside the range the "
                 + "kernels support (below 2^30)"
         case .toolFailed(let tool, let message): "\(tool) failed: \(message)"
+        case .nonFiniteParameter(let source, let tensor, let index, let value):
+            "\(source): tensor \(tensor) holds \(value) at element \(index); int8 export needs finite weights "
+                + "(the run diverged: resume from an earlier checkpoint or lower the learning rate)"
+        case .emptyLayer(let layer, let tensor, let request):
+            "\(request) leaves layer \(layer) (\(tensor)) without a single non-zero weight, so its output would not "
+                + "depend on its input; prune less or use --prune-scope layer"
         }
     }
 }

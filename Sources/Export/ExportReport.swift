@@ -95,8 +95,45 @@ public struct ExportReport: Codable, Sendable, Equatable {
         public var zeroPoint: Int32
     }
 
+    /// One layer's int8 arithmetic as the C code and the `.tflite` file run it (see `QuantizedDenseLayer`):
+    /// every scale, zero point, requantization multiplier `M` (Q0.31) and shift, and the clamp.
+    public struct LayerParameters: Codable, Sendable, Equatable {
+        public var layer: Int
+        public var kind: String
+        public var inputs: Int
+        public var outputs: Int
+        public var activation: String
+        public var input: TensorParameters
+        /// The fully connected result (before a table, if any).
+        public var output: TensorParameters
+        /// What the layer hands on: `output`, or the table's output.
+        public var result: TensorParameters
+        /// One per output channel, or one for the layer; the bias scales are `input.scale·weight_scales[o]`.
+        public var weightScales: [Float]
+        public var multipliers: [Int32]
+        public var shifts: [Int32]
+        /// `[act_min, act_max]`.
+        public var clamp: [Int32]
+        public var lookupTable: Bool
+    }
+
+    /// Where the test vectors came from: the first `count` rows of `split`, quantized as the model expects.
+    public struct TestVectorsInfo: Codable, Sendable, Equatable {
+        public var split: String
+        public var count: Int
+        public var inputs: String
+        public var expected: String
+
+        public init(split: String, count: Int) {
+            self.split = split
+            self.count = count
+            inputs = "test_vectors/inputs.bin"
+            expected = "test_vectors/expected.bin"
+        }
+    }
+
     public var format = "partita-export"
-    public var formatVersion = 1
+    public var formatVersion = 2
     /// `[inputs, hidden…, outputs]` of the exported model, and of the checkpoint's.
     public var sizes: [Int]
     public var originalSizes: [Int]
@@ -112,10 +149,21 @@ public struct ExportReport: Codable, Sendable, Equatable {
     /// device must apply it before `<prefix>_quantize_input`.
     public var inputNormalization: [String: [Double]]
     public var settings: [String: String]
+    /// Every layer's quantization parameters.
+    public var layers: [LayerParameters]
+    /// How a class is read off the int8 outputs (the accuracies above use this rule).
+    public var argmaxTieRule = ExportReport.argmaxTieRule
+    public var testVectors: TestVectorsInfo?
+    /// The files written besides export.json.
+    public var files: [String]
+
+    public static let argmaxTieRule =
+        "the class is the index of the largest int8 output; among equal largest outputs, the lowest index"
 
     public init(
         model: QuantizedMLP, originalSizes: [Int], footprint: MemoryFootprint, code: Int?, accuracy: Accuracy,
-        inputNormalization: [String: [Double]], settings: [String: String]
+        inputNormalization: [String: [Double]], settings: [String: String], testVectors: TestVectorsInfo? = nil,
+        files: [String] = ["model.h", "model.c"]
     ) {
         sizes = model.sizes
         self.originalSizes = originalSizes
@@ -137,6 +185,19 @@ public struct ExportReport: Codable, Sendable, Equatable {
         output = TensorParameters(scale: model.output.scale, zeroPoint: model.output.zeroPoint)
         self.inputNormalization = inputNormalization
         self.settings = settings
+        layers = model.layers.enumerated().map { l, layer in
+            LayerParameters(
+                layer: l, kind: "fully_connected", inputs: layer.inputs, outputs: layer.outputs,
+                activation: layer.activation.name,
+                input: TensorParameters(scale: layer.input.scale, zeroPoint: layer.input.zeroPoint),
+                output: TensorParameters(scale: layer.output.scale, zeroPoint: layer.output.zeroPoint),
+                result: TensorParameters(scale: layer.result.scale, zeroPoint: layer.result.zeroPoint),
+                weightScales: layer.weights.scales, multipliers: layer.multipliers.map(\.multiplier),
+                shifts: layer.multipliers.map(\.shift), clamp: [layer.clamp.lowerBound, layer.clamp.upperBound],
+                lookupTable: layer.lookupTable != nil)
+        }
+        self.testVectors = testVectors
+        self.files = files
     }
 
     /// The JSON text: sorted snake-case keys, pretty-printed, a final newline. Non-finite numbers (a loss

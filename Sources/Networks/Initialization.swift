@@ -25,20 +25,30 @@ public enum Initialization: Hashable, Sendable {
     /// The names accepted in configs.
     public static let names = ["gaussian", "he", "glorot", "weibull", "weibull-paired"]
 
-    /// Fills the weight and bias of one layer.
+    /// Fills the weight and bias of one dense layer (`fan_in = inputs`, `fan_out = outputs`).
     public func draw<Scalar: BLASScalar>(
         inputs: Int, outputs: Int, hasBias: Bool, seed: UInt64, layer: Int
     ) -> (weight: [Scalar], bias: [Scalar]) {
+        draw(
+            fanIn: inputs, fanOut: outputs, weightCount: inputs * outputs, biasCount: hasBias ? outputs : 0,
+            seed: seed, layer: layer)
+    }
+
+    /// Fills the weight (`weightCount` values, in storage order) and bias (`biasCount`) of any layer whose
+    /// weights see `fanIn` inputs each: `inputs` for a dense layer, `kh·kw·C_in` for a convolution, `kh·kw`
+    /// for a depthwise one. `fanOut` only matters to Glorot (`kh·kw·C_out` for a convolution, as Keras).
+    public func draw<Scalar: BLASScalar>(
+        fanIn inputs: Int, fanOut outputs: Int, weightCount: Int, biasCount: Int, seed: UInt64, layer: Int
+    ) -> (weight: [Scalar], bias: [Scalar]) {
         var stream = RandomStream(seed: seed, key: .initialization.with(index: layer))
         let fanIn = Double(inputs)
-        let weightCount = inputs * outputs
         let weight: [Scalar]
-        var bias = [Scalar](repeating: 0, count: hasBias ? outputs : 0)
+        var bias = [Scalar](repeating: 0, count: biasCount)
         switch self {
         case .gaussian(let sigmaW, let sigmaB):
             let std = sigmaW / fanIn.squareRoot()
             weight = stream.draw(weightCount) { std * $0.normal() }
-            if hasBias && sigmaB != 0 { bias = stream.draw(outputs) { sigmaB * $0.normal() } }
+            if biasCount > 0 && sigmaB != 0 { bias = stream.draw(biasCount) { sigmaB * $0.normal() } }
         case .he:
             let std = (2 / fanIn).squareRoot()
             weight = stream.draw(weightCount) { std * $0.normal() }

@@ -20,7 +20,7 @@ public struct Partition: Hashable, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         /// One subset per parameter tensor (each weight and each bias): the method's `canonical` partition.
         case tensor
-        /// One subset per layer (its weight and bias together).
+        /// One subset per layer with parameters (its weight and bias together).
         case layer
         /// A single subset holding everything (S = 1).
         case trivial
@@ -41,8 +41,10 @@ public struct Partition: Hashable, Sendable {
         case .tensor:
             subsets = layout.views.map { Subset(name: $0.name, ranges: [$0.range]) }
         case .layer:
-            subsets = (0..<layout.layerCount).map { layer in
-                Subset(name: "layers.\(layer)", ranges: layout.views.filter { $0.layer == layer }.map(\.range))
+            // Layers without parameters (activations, pools in a `LayerStack`) get no subset.
+            subsets = (0..<layout.layerCount).compactMap { layer in
+                let ranges = layout.views.filter { $0.layer == layer }.map(\.range)
+                return ranges.isEmpty ? nil : Subset(name: "layers.\(layer)", ranges: ranges)
             }
         case .trivial:
             subsets = [Subset(name: "all", ranges: [0..<layout.count])]

@@ -27,7 +27,7 @@ public struct Calibration: Sendable {
     }
 
     public mutating func allReduce(_ communicator: any Communicator) throws {
-        if communicator.size > 1 { try communicator.allReduce(&bins, .sum) }
+        try communicator.allReduce(&bins, .sum)
     }
 
     /// The mean of the confidences: compared with the accuracy it tells over- from underconfidence.

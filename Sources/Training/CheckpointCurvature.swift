@@ -1,11 +1,11 @@
-public import Checkpoints
+import Checkpoints
 public import Cluster
-public import Configuration
+import Configuration
 import Curvature
 import Datasets
 public import Methods
 import Networks
-public import Optimizers
+import Optimizers
 import Tensors
 
 /// `partita curvature`: the partition tensors of a checkpoint's model along a direction, and the per-subset
@@ -51,11 +51,13 @@ public enum CheckpointCurvature {
         _ split: CheckpointEvaluation.Split, _ samples: Int, _ direction: Direction, _ lambda: Double,
         _ communicator: any Communicator
     ) throws -> Result {
-        let architecture = ModelFactory.architecture(config, data: data)
+        let settings = try config.typed()
+        let architecture = try ModelFactory.architecture(settings, data: data)
         let model = MLP(
             architecture, parameters: try checkpoint.parameters(layout: architecture.layout, as: Scalar.self))
-        let loss = try ModelFactory.loss(config, task: data.task)
-        let partition = try MethodFactory.partition(config, layout: model.layout)
+        let loss = try ModelFactory.loss(settings, task: data.task)
+        let partition = try MethodFactory.partition(
+            try config.settings(GroupedNewtonSettings.self, section: "optimizer"), layout: model.layout)
         let (dataset, rows): (Dataset, [Int]) =
             switch split {
             case .train: (data.source, data.trainRows)
@@ -65,7 +67,7 @@ public enum CheckpointCurvature {
         guard !rows.isEmpty else {
             throw ConfigError(location: "--data", message: "the \(split.rawValue) split is empty")
         }
-        var stream = RandomStream(seed: UInt64(config.integer("run.seed")), key: .curvatureBatch.with(index: 0))
+        var stream = RandomStream(seed: UInt64(settings.run.seed), key: .curvatureBatch.with(index: 0))
         let chosen = Array(stream.permutation(rows.count).prefix(samples > 0 ? samples : rows.count)).map { rows[$0] }
         let mine = stride(from: communicator.rank, to: chosen.count, by: communicator.size).map { chosen[$0] }
         let scale = 1 / Double(chosen.count)
@@ -83,9 +85,10 @@ public enum CheckpointCurvature {
             model.backward(pass, dOutput: dOutput!, into: &g)
             gradient = g.values.map(Double.init)
         }
-        if communicator.size > 1 { try communicator.allReduce(&gradient, .sum) }
+        try communicator.allReduce(&gradient, .sum)
         let (_, saved) = try checkpoint.optimizerState(layout: model.layout, as: Scalar.self)
-        let u = try Self.direction(direction, gradient: gradient.map { Scalar($0) }, saved: saved, config: config)
+        let u = try Self.direction(
+            direction, gradient: gradient.map { Scalar($0) }, saved: saved, optimizer: settings.optimizer)
 
         var tensors = PartitionTensors(zeros: partition.count)
         if !mine.isEmpty {
@@ -95,7 +98,7 @@ public enum CheckpointCurvature {
                 partition: partition)
         }
         var flat = tensors.flattened
-        if communicator.size > 1 { try communicator.allReduce(&flat, .sum) }
+        try communicator.allReduce(&flat, .sum)
         tensors = PartitionTensors(flattened: flat, count: partition.count)
         let two = Swift.Result { () throws(GroupedNewtonSolver.Failure) in
             try GroupedNewtonSolver.orderTwo(gBar: tensors.gBar, hBar: tensors.hBar)
@@ -112,7 +115,7 @@ public enum CheckpointCurvature {
     /// u for the requested updater: the gradient; μ·b + g with the checkpoint's momentum b (or g alone); or
     /// the Adam step from the checkpoint's moments (or from zero moments).
     static func direction<Scalar: TrainingScalar>(
-        _ direction: Direction, gradient g: [Scalar], saved: OptimizerState<Scalar>, config: ResolvedConfig
+        _ direction: Direction, gradient g: [Scalar], saved: OptimizerState<Scalar>, optimizer: OptimizerSettings
     ) throws -> [Scalar] {
         switch direction {
         case .gradient:
@@ -121,13 +124,12 @@ public enum CheckpointCurvature {
             guard let buffer = saved.buffers["momentum"] ?? saved.buffers["direction_m"], buffer.count == g.count else {
                 return g
             }
-            let mu = Scalar(config.number("optimizer.momentum"))
+            let mu = Scalar(optimizer.momentum)
             return zip(buffer, g).map { mu * $0 + $1 }
         case .adam:
             var updater = DirectionUpdater<Scalar>(
                 .adam(
-                    beta1: config.number("optimizer.beta1"), beta2: config.number("optimizer.beta2"),
-                    epsilon: config.number("optimizer.epsilon")))
+                    beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon))
             if let m = saved.buffers["exp_avg"], let v = saved.buffers["exp_avg_sq"],
                 let steps = saved.counters["steps"]
             {

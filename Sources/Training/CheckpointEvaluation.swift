@@ -1,8 +1,8 @@
-public import Checkpoints
+import Checkpoints
 public import Cluster
-public import Configuration
+import Configuration
 import Datasets
-public import Methods
+import Methods
 import Networks
 import Tensors
 
@@ -42,7 +42,7 @@ public enum CheckpointEvaluation {
         method.parameters = try checkpoint.parameters(layout: method.parameters.layout, as: Scalar.self)
         let (_, state) = try checkpoint.optimizerState(layout: method.parameters.layout, as: Scalar.self)
         try method.restore(state)  // e.g. Alrao's switch posterior, which weighs its output copies
-        let loss = try ModelFactory.loss(config, task: data.task)
+        let loss = try ModelFactory.loss(try config.typed(), task: data.task)
         var results = [EvaluationResult]()
         for split in splits {
             let (dataset, rows): (Dataset, [Int])

@@ -1,4 +1,5 @@
 public import Checkpoints
+import Configuration
 public import Methods
 public import Networks
 import Optimizers
@@ -11,13 +12,14 @@ extension CheckpointFile {
     public func plainModel<Scalar: TrainingScalar>(
         data: PreparedData, as type: Scalar.Type = Scalar.self
     ) throws -> MLP<Scalar> {
-        let architecture = ModelFactory.architecture(config, data: data)
-        guard config.string("optimizer.name") == "alrao" else {
+        let settings = try config.typed()
+        let architecture = try ModelFactory.architecture(settings, data: data)
+        guard settings.optimizer.name == .alrao else {
             return MLP(architecture, parameters: try parameters(layout: architecture.layout, as: Scalar.self))
         }
         let method = try MethodFactory.method(config, data: data, as: Scalar.self)
         guard let alrao = method as? AlraoMethod<Scalar> else {
-            preconditionFailure("alrao config without AlraoMethod")
+            throw ConfigError(location: path, message: "an alrao config did not build an Alrao method")
         }
         alrao.parameters = try parameters(layout: alrao.parameters.layout, as: Scalar.self)
         try alrao.restore(try optimizerState(layout: alrao.parameters.layout, as: Scalar.self).state)

@@ -1,6 +1,6 @@
 public import Cluster
 import Foundation
-public import Methods
+import Methods
 import Networks
 import Optimizers
 import Tensors

@@ -8,8 +8,13 @@ import Tensors
 /// training subset, splits off validation, and fits the normalization on the training rows.
 public enum DataPipeline {
     public static func prepare(_ config: ResolvedConfig) throws -> PreparedData {
-        let seed = UInt64(config.integer("run.seed"))
-        var (source, test) = try load(config)
+        try prepare(try config.typed())
+    }
+
+    public static func prepare(_ settings: Settings) throws -> PreparedData {
+        let data = settings.data
+        let seed = UInt64(settings.run.seed)
+        var (source, test) = try load(data, seed: seed)
 
         if let test, test.featureCount != source.featureCount {
             throw ConfigError(
@@ -18,17 +23,15 @@ public enum DataPipeline {
         }
         // Optional subsets: a seeded random choice of training rows, the first rows of the test split.
         var candidates = Array(0..<source.count)
-        let trainSubset = config.integer("data.train_subset")
-        if trainSubset > 0 && trainSubset < source.count {
+        if data.trainSubset > 0 && data.trainSubset < source.count {
             var stream = RandomStream(seed: seed, key: .dataSplit.with(index: 1))
-            candidates = Array(stream.permutation(source.count).prefix(trainSubset)).sorted()
+            candidates = Array(stream.permutation(source.count).prefix(data.trainSubset)).sorted()
         }
-        let testSubset = config.integer("data.test_subset")
-        if let current = test, testSubset > 0 && testSubset < current.count {
-            test = current.copying(rows: Array(0..<testSubset))
+        if let current = test, data.testSubset > 0 && data.testSubset < current.count {
+            test = current.copying(rows: Array(0..<data.testSubset))
         }
         let split = try DataSplit.trainValidation(
-            count: candidates.count, validationFraction: config.number("data.validation"), seed: seed)
+            count: candidates.count, validationFraction: data.validation, seed: seed)
         let trainRows = split.train.map { candidates[$0] }
         let validationRows = split.validation.map { candidates[$0] }
         guard !trainRows.isEmpty else {
@@ -36,11 +39,11 @@ public enum DataPipeline {
         }
 
         let normalization: Normalization
-        switch config.string("data.normalize") {
-        case "standardize": normalization = .fitStandardize(features: source.features, rows: trainRows)
-        case "scale": normalization = .scale(config.number("data.scale"))
-        case "unit-norm": normalization = .unitNorm
-        default: normalization = .none
+        switch data.normalize {
+        case .standardize: normalization = .fitStandardize(features: source.features, rows: trainRows)
+        case .scale: normalization = .scale(data.scale)
+        case .unitNorm: normalization = .unitNorm
+        case .none: normalization = .none
         }
         return PreparedData(
             source: source, trainRows: trainRows, validationRows: validationRows, test: test,
@@ -48,70 +51,65 @@ public enum DataPipeline {
     }
 
     /// The training data set and the optional test data set named by `data.name`.
-    static func load(_ config: ResolvedConfig) throws -> (train: Dataset, test: Dataset?) {
-        let seed = UInt64(config.integer("run.seed"))
-        let name = config.string("data.name")
-        switch name {
-        case "digits":
+    static func load(_ data: DataSettings, seed: UInt64) throws -> (train: Dataset, test: Dataset?) {
+        switch data.name {
+        case .digits:
             return (try BundledDigits.load(), nil)
-        case "fashion-mnist":
+        case .fashionMNIST:
             return (try FashionMNIST.load(split: .train), try FashionMNIST.load(split: .test))
-        case "npy", "idx", "csv":
-            return try loadFiles(config, format: name)
-        case "teacher-student":
+        case .npy, .idx, .csv:
+            return try loadFiles(data)
+        case .teacherStudent:
             let generated = TeacherStudent.generate(
-                inputDimension: config.integer("data.input_dim"), teacherWidth: config.integer("data.teacher_width"),
-                activation: config.string("data.teacher_activation") == "relu" ? .relu : .silu,
-                trainCount: config.integer("data.train_size"), testCount: config.integer("data.test_size"), seed: seed)
+                inputDimension: data.inputDim, teacherWidth: data.teacherWidth,
+                activation: data.teacherActivation == .relu ? .relu : .silu, trainCount: data.trainSize,
+                testCount: data.testSize, seed: seed)
             return (generated.train, generated.test.count > 0 ? generated.test : nil)
-        case "sin-regression":
-            let train = SinRegression.generate(count: config.integer("data.train_size"), seed: seed, index: 0)
-            let testCount = config.integer("data.test_size")
+        case .sinRegression:
+            let train = SinRegression.generate(count: data.trainSize, seed: seed, index: 0)
+            let testCount = data.testSize
             return (train, testCount > 0 ? SinRegression.generate(count: testCount, seed: seed, index: 1) : nil)
-        case "gaussian-classes":
+        case .gaussianClasses:
             let generated = GaussianClasses.generate(
-                classes: config.integer("data.classes"), dimension: config.integer("data.input_dim"),
-                trainCount: config.integer("data.train_size"), testCount: config.integer("data.test_size"),
-                separation: config.number("data.separation"), seed: seed)
+                classes: data.classes, dimension: data.inputDim, trainCount: data.trainSize,
+                testCount: data.testSize, separation: data.separation, seed: seed)
             return (generated.train, generated.test.count > 0 ? generated.test : nil)
-        default:
-            preconditionFailure("DataPipeline: data.name '\(name)' passed the schema but has no loader")
         }
     }
 
-    static func loadFiles(_ config: ResolvedConfig, format: String) throws -> (train: Dataset, test: Dataset?) {
-        let features = config.string("data.features")
-        let labels = config.string("data.labels")
+    static func loadFiles(_ data: DataSettings) throws -> (train: Dataset, test: Dataset?) {
+        let format = data.name.rawValue
+        let features = data.features
+        let labels = data.labels
         guard !features.isEmpty else {
             throw ConfigError(location: "data", message: "data.features is required when data.name is \(format)")
         }
-        if format != "csv" && labels.isEmpty {
+        if data.name != .csv && labels.isEmpty {
             throw ConfigError(location: "data", message: "data.labels is required when data.name is \(format)")
         }
-        let task = config.string("data.task")
+        let task = data.task
         func read(_ features: String, _ labels: String) throws -> Dataset {
-            switch format {
-            case "npy": return try Dataset.npy(features: features, labels: labels)
-            case "idx": return try Dataset.idx(images: features, labels: labels)
+            switch data.name {
+            case .npy: return try Dataset.npy(features: features, labels: labels)
+            case .idx: return try Dataset.idx(images: features, labels: labels)
             default:
                 let header: CSVFile.Header =
-                    switch config.string("data.header") {
-                    case "present": .present
-                    case "absent": .absent
-                    default: .auto
+                    switch data.header {
+                    case .present: .present
+                    case .absent: .absent
+                    case .auto: .auto
                     }
                 return try Dataset.csv(
-                    path: features, labelColumn: config.integer("data.label_column"), header: header,
-                    labels: task == "regression" ? .values : .classes)
+                    path: features, labelColumn: data.labelColumn, header: header,
+                    labels: task == .regression ? .values : .classes)
             }
         }
         let train = try read(features, labels)
-        let testFeatures = config.string("data.test_features")
-        let test = testFeatures.isEmpty ? nil : try read(testFeatures, config.string("data.test_labels"))
-        if task == "classification", train.classCount == nil {
+        let test = data.testFeatures.isEmpty ? nil : try read(data.testFeatures, data.testLabels)
+        if task == .classification, train.classCount == nil {
             throw ConfigError(location: "data", message: "data.task is classification but \(labels) holds real values")
         }
-        if task == "regression", train.classCount != nil, format != "csv" {
+        if task == .regression, train.classCount != nil, data.name != .csv {
             throw ConfigError(
                 location: "data", message: "data.task is regression but \(labels) holds integers; store them as floats")
         }

@@ -49,7 +49,7 @@ public enum Evaluation {
             if !measured { calibration = nil }
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]
-        if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+        try communicator.allReduce(&totals, .sum)
         return LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
     }
 }
@@ -72,7 +72,7 @@ extension Evaluation {
             start += chunk
         }
         var totals = [summary.lossSum, Double(summary.correct), Double(summary.count)]
-        if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+        try communicator.allReduce(&totals, .sum)
         return LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
     }
 }

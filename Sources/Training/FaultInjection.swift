@@ -4,7 +4,8 @@ public import Configuration
 /// - `nan`: rank r's loss becomes NaN at step s (the non-finite-loss check must name the rank and step);
 /// - `hang`: rank r stops responding before step s's gradient all-reduce (the other ranks' collective
 ///   watchdog must end the job);
-/// - `exit`: rank r exits with status 3 at step s, without a word (mpirun must end the job).
+/// - `exit`: rank r exits with status 3 at step s, without a word (mpirun must end the job): the trainer
+///   throws `InjectedExit`, and the command-line funnel ends the process with status 3 (libraries never exit).
 public struct FaultInjection: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case nan, hang, exit
@@ -29,6 +30,14 @@ public struct FaultInjection: Sendable, Equatable {
             parts[2].hasPrefix("step="), let rank = Int(parts[1].dropFirst(5)), let step = Int(parts[2].dropFirst(5))
         else { return .failure(invalid) }
         return .success(FaultInjection(kind: kind, rank: rank, step: step))
+    }
+
+    /// Thrown by the trainer for an injected `exit`; the CLI ends the process with status 3 without
+    /// reporting it.
+    public struct InjectedExit: Error, CustomStringConvertible {
+        public let rank: Int
+        public let step: Int
+        public var description: String { "fault injection: rank \(rank) exits at step \(step)" }
     }
 
     func applies(rank: Int, step: Int) -> Bool { self.rank == rank && self.step == step }

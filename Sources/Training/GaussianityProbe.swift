@@ -1,8 +1,8 @@
 import Cluster
-public import Configuration
+import Configuration
 import Diagnostics
 import Foundation
-public import Methods
+import Methods
 import Networks
 import Tensors
 
@@ -30,15 +30,15 @@ final class GaussianityProbe {
     let rank: Int
     let size: Int
 
-    init(config: ResolvedConfig, data: PreparedData, architecture: MLPArchitecture, rank: Int, size: Int) {
-        every = config.integer("diagnostics.gaussianity_every")
-        let seed = UInt64(config.integer("run.seed"))
+    init(settings: Settings, data: PreparedData, architecture: MLPArchitecture, rank: Int, size: Int) {
+        every = settings.diagnostics.gaussianityEvery
+        let seed = UInt64(settings.run.seed)
         var stream = RandomStream(seed: seed, key: .probeBatch)
-        let probeSize = min(config.integer("diagnostics.probe_size"), data.trainRows.count)
+        let probeSize = min(settings.diagnostics.probeSize, data.trainRows.count)
         rows = stream.permutation(data.trainRows.count).prefix(probeSize).map { data.trainRows[$0] }
         self.architecture = architecture
         widths = Array(architecture.sizes.dropFirst())
-        let wanted = config.integer("diagnostics.subsample")
+        let wanted = settings.diagnostics.subsample
         subsample = widths.enumerated().map { layer, width in
             var stream = RandomStream(seed: seed, key: .probeBatch.with(index: 1 + layer))
             return Self.choose(wanted, from: probeSize * width, stream: &stream)

@@ -1,4 +1,4 @@
-public import Checkpoints
+import Checkpoints
 import Cluster
 import Foundation
 

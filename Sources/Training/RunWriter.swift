@@ -1,4 +1,4 @@
-public import Checkpoints
+import Checkpoints
 public import Cluster
 public import Configuration
 import Foundation

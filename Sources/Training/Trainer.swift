@@ -23,6 +23,8 @@ import Tensors
 /// they stay bit-identical (checked by a hash every `train.hash_check_every` steps).
 public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     public let config: ResolvedConfig
+    /// `config`, typed.
+    public let settings: Settings
     public let data: PreparedData
     public let method: any TrainingMethod<Scalar>
     public let schedule: EpochSchedule
@@ -58,24 +60,26 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         self.writer = writer
         self.logger = logger
         self.observer = observer
+        let settings = try config.typed()
+        self.settings = settings
         method = try MethodFactory.method(config, data: data, as: Scalar.self)
-        isClassification = try ModelFactory.loss(config, task: data.task).isClassification
+        isClassification = try ModelFactory.loss(settings, task: data.task).isClassification
         do {
             schedule = try EpochSchedule(
-                sampleCount: data.trainRows.count, globalBatch: config.integer("data.batch_size"),
-                worldSize: communicator.size, seed: UInt64(config.integer("run.seed")))
+                sampleCount: data.trainRows.count, globalBatch: settings.data.batchSize,
+                worldSize: communicator.size, seed: UInt64(settings.run.seed))
         } catch {
             throw ConfigError(location: "data.batch_size", message: "\(error)")
         }
-        let planned = config.integer("train.epochs") * schedule.stepsPerEpoch
-        learningRates = LearningRateSchedule(config, totalSteps: planned)
-        let maxSteps = config.integer("train.max_steps")
+        let planned = settings.train.epochs * schedule.stepsPerEpoch
+        learningRates = LearningRateSchedule(settings.optimizer, totalSteps: planned)
+        let maxSteps = settings.train.maxSteps
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
-        communicator.setCollectiveTimeout(config.number("train.collective_timeout"))
+        communicator.setCollectiveTimeout(settings.train.collectiveTimeout)
         gaussianity =
-            config.integer("diagnostics.gaussianity_every") > 0
+            settings.diagnostics.gaussianityEvery > 0
             ? GaussianityProbe(
-                config: config, data: data, architecture: ModelFactory.architecture(config, data: data),
+                settings: settings, data: data, architecture: try ModelFactory.architecture(settings, data: data),
                 rank: communicator.rank,
                 size: communicator.size) : nil
         // Rank 0's initial parameters are the ones everybody uses (they are equal anyway: same seed).
@@ -122,10 +126,10 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     public func train() throws -> TrainingSummary {
         let started = Date()
         let startStep = step
-        let logEvery = config.integer("train.log_every")
-        let evalEvery = config.integer("train.eval_every")
-        let checkpointEvery = config.integer("train.checkpoint_every")
-        let hashEvery = config.integer("train.hash_check_every")
+        let logEvery = settings.train.logEvery
+        let evalEvery = settings.train.evalEvery
+        let checkpointEvery = settings.train.checkpointEvery
+        let hashEvery = settings.train.hashCheckEvery
         let stepsPerEpoch = schedule.stepsPerEpoch
         let layout = method.parameters.layout
         observer?.trainingWillStart(
@@ -173,7 +177,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let local = try method.step(inputs: inputs, targets: targets, context: context)
             communicationSeconds += method.lastCommunicationSeconds
             var totals = [local.lossSum, Double(local.correct), Double(local.count)]
-            if communicator.size > 1 { try communicator.allReduce(&totals, .sum) }
+            try communicator.allReduce(&totals, .sum)
             let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
             step += 1
 
@@ -267,7 +271,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         if let faults, faults.applies(rank: communicator.rank, step: step) {
             switch faults.kind {
             case .nan: lossSum = .nan
-            case .exit: exit(3)
+            case .exit: throw FaultInjection.InjectedExit(rank: communicator.rank, step: step)
             case .hang:
                 logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
                 while true { sleep(60) }

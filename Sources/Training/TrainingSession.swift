@@ -1,10 +1,10 @@
-public import Checkpoints
+import Checkpoints
 public import Cluster
 public import Configuration
 import Datasets
 import Foundation
 public import Logging
-public import Methods
+import Methods
 import Networks
 import Tensors
 
@@ -67,7 +67,8 @@ public enum TrainingSession {
 
         // Everything that can reject the input (model, optimizer, loss, batch schedule, checkpoint) is
         // checked before the run directory is created, so bad input leaves nothing behind.
-        let isDouble = config.string("model.dtype") == "float64"
+        let settings = try config.typed()
+        let isDouble = settings.model.dtype == .float64
         let trainer: any TrainerProtocol =
             isDouble
             ? try makeTrainer(Double.self, config, data, checkpoint, communicator, logger, observer, logs, faults)
@@ -75,10 +76,10 @@ public enum TrainingSession {
 
         let resumedRun = directory != nil
         if communicator.isCoordinator && directory == nil {
-            directory = try RunDirectory.create(parent: config.string("run.dir"), name: config.string("run.name"))
+            directory = try RunDirectory.create(parent: settings.run.dir, name: settings.run.name)
         }
         var info = RunInfo(
-            name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: config.integer("run.seed"),
+            name: directory?.name ?? "", worldSize: communicator.size, hosts: hosts, seed: settings.run.seed,
             commandLine: commandLine, resumedFromStep: checkpoint?.step)
         if let directory {
             try AtomicFile.write(string: config.yaml, to: directory.configPath)
@@ -88,9 +89,9 @@ public enum TrainingSession {
         do {
             if let directory {
                 let writer = try RunWriter(
-                    directory: directory, keepCheckpoints: config.integer("train.keep_checkpoints"),
+                    directory: directory, keepCheckpoints: settings.train.keepCheckpoints,
                     resumeStep: checkpoint?.step)
-                if config.boolean("train.tensorboard") {
+                if settings.train.tensorboard {
                     try writer.startTensorBoard(config: config, startStep: checkpoint?.step ?? 0)
                 }
                 trainer.attach(writer)

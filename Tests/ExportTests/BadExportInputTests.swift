@@ -82,9 +82,45 @@ import Testing
             arguments: { _, c in [c, "--fine-tune-epochs", "1", "--set", "data.name=fashion-mnist"] },
             expected: ["--set data.name=fashion-mnist", "optimizer.*"]),
         Case(
+            description: "unknown output format", arguments: { _, c in [c, "--format", "c,onnx"] },
+            expected: ["--format c,onnx", "unknown format 'onnx'"]),
+        Case(
+            description: "negative test vector count", arguments: { _, c in [c, "--test-vectors=-1"] },
+            expected: ["--test-vectors -1", "≥ 0"]),
+        Case(
+            description: "checkpoint with a NaN weight",
+            arguments: { dir, c in
+                [try poisoned(c, tensor: "model.layers.1.weight", into: dir + "/nan.safetensors", value: .nan)]
+            },
+            expected: ["nan.safetensors", "model.layers.1.weight", "nan", "element 0"]),
+        Case(
+            description: "checkpoint with an infinite bias",
+            arguments: { dir, c in
+                [try poisoned(c, tensor: "model.layers.0.bias", into: dir + "/inf.safetensors", value: -.infinity)]
+            },
+            expected: ["inf.safetensors", "model.layers.0.bias", "-inf"]),
+        Case(
+            description: "pruning that empties a layer",
+            arguments: { _, c in [c, "--prune", "sparsity=0.999", "--prune-scope", "global"] },
+            expected: ["--prune sparsity=0.999 --prune-scope global", "leaves layer", "non-zero weight"]),
+        Case(
             description: "output directory without a parent",
             arguments: { dir, c in [c, "-o", "\(dir)/no/such/export"] }, expected: ["no/such", "does not exist"]),
     ]
+
+    /// A copy of the safetensors checkpoint at `source` whose first float32 element of `tensor` is `value`.
+    static func poisoned(_ source: String, tensor: String, into path: String, value: Float) throws -> String {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        let headerLength = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
+        guard let entry = header?[tensor] as? [String: Any], entry["dtype"] as? String == "F32",
+            let offsets = entry["data_offsets"] as? [Int]
+        else { throw BuiltProducts.Failure(description: "no float32 tensor \(tensor) in \(source)") }
+        let start = 8 + headerLength + offsets[0]
+        for k in 0..<4 { bytes[start + k] = UInt8(truncatingIfNeeded: value.bitPattern >> (8 * UInt32(k))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
 
     @Test(arguments: cases)
     func oneClearLineAndNothingWritten(_ testCase: Case) throws {
@@ -118,7 +154,7 @@ import Testing
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(
             Set(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/export")) == [
-                "model.h", "model.c", "export.json",
+                "model.h", "model.c", "model_input.h", "model.tflite", "test_vectors", "export.json",
             ])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["export"])
     }

@@ -104,7 +104,11 @@ import Training
                 "--fine-tune-epochs", "1",
             ])
         #expect(output.status == 0, "\(output.stderr)")
-        for file in ["model.h", "model.c", "export.json"] {
+        for file in [
+            "model.h", "model.c", "model_input.h", "model.tflite", "test_vectors/inputs.bin",
+            "test_vectors/expected.bin",
+            "export.json",
+        ] {
             let a = try Data(contentsOf: URL(fileURLWithPath: "\(first)/\(file)"))
             #expect(
                 a == (try Data(contentsOf: URL(fileURLWithPath: "\(second)/\(file)"))),

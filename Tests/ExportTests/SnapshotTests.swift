@@ -1,4 +1,5 @@
 import Export
+import Foundation
 import Networks
 import Tensors
 import TestSupport
@@ -31,6 +32,30 @@ import Testing
             model: try Self.tiny(Activation(name: name)!), prefix: "tiny", summary: "The \(name) snapshot model.")
         if let mismatch = Snapshot.mismatch(emitter.header, named: "tiny-\(name).h") { Issue.record("\(mismatch)") }
         if let mismatch = Snapshot.mismatch(emitter.source, named: "tiny-\(name).c") { Issue.record("\(mismatch)") }
+    }
+
+    /// model_input.h for each normalization, and the `.tflite` bytes of the tiny relu model (hex, 32 bytes a
+    /// line), against golden files.
+    @Test func inputHeaderAndTFLiteMatchTheGoldenFiles() throws {
+        let model = try Self.tiny(.relu)
+        let emitter = try CEmitter(model: model, prefix: "tiny", summary: "The relu snapshot model.")
+        let normalizations: [(String, InputNormalization)] = [
+            ("standardize", .standardize(mean: [0.5, 1, 1.5, 2], std: [1, 0.25, 3, 1e-3])), ("scale", .scale(1 / 16)),
+            ("unit-norm", .unitNorm), ("none", .none),
+        ]
+        for (name, normalization) in normalizations {
+            if let mismatch = Snapshot.mismatch(
+                emitter.inputHeader(normalization: normalization), named: "tiny-input-\(name).h")
+            {
+                Issue.record("\(mismatch)")
+            }
+        }
+        let bytes = TFLiteModel(model, description: "The relu snapshot model.").serialized()
+        let hex =
+            stride(from: 0, to: bytes.count, by: 32).map { start in
+                bytes[start..<min(start + 32, bytes.count)].map { String(format: "%02x", $0) }.joined()
+            }.joined(separator: "\n") + "\n"
+        if let mismatch = Snapshot.mismatch(hex, named: "tiny-relu.tflite.hex") { Issue.record("\(mismatch)") }
     }
 
     @Test func referenceKernelMatchesTheGoldenFile() throws {

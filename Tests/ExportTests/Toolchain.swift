@@ -47,6 +47,8 @@ enum Toolchain {
 
     /// The runner's output: one line of int8 values per sample.
     static func parseOutputs(_ text: String) -> [[Int8]] {
-        text.split(separator: "\n").map { line in line.split(separator: " ").map { Int8($0)! } }
+        text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            line.split(separator: " ").map { Int8($0)! }
+        }
     }
 }

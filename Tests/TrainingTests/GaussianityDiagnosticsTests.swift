@@ -47,8 +47,8 @@ import Testing
 
         let data = try DataPipeline.prepare(config)
         let model = MLP<Double>(
-            ModelFactory.architecture(config, data: data), initialization: ModelFactory.initialization(config),
-            seed: 0)
+            try ModelFactory.architecture(config.typed(), data: data),
+            initialization: try config.typed().model.initializer, seed: 0)
         let (inputs, _) = data.batch(data.source, rows: data.trainRows, as: Double.self)
         let pass = model.forward(inputs)
         for layer in 0..<2 {
@@ -122,7 +122,7 @@ import Testing
                 "model.activation=weibull-positive", "model.weibull_theta=2.05", "model.init=weibull-paired",
                 "model.bias=false",
             ])
-        #expect(ModelFactory.activation(config) == .weibull(WeibullPair(.positive, theta: 2.05)!))
-        #expect(ModelFactory.initialization(config) == .weibullPaired(theta: 2.05))
+        #expect(try config.typed().model.activation() == .weibull(WeibullPair(.positive, theta: 2.05)!))
+        #expect(try config.typed().model.initializer == .weibullPaired(theta: 2.05))
     }
 }

@@ -326,10 +326,8 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
         let communicator = context.communicator
         var copyLosses = forward.copyLossSums
         let waitStart = DispatchTime.now().uptimeNanoseconds
-        if communicator.size > 1 {
-            try communicator.allReduce(&gradient.values, .sum)
-            try communicator.allReduce(&copyLosses, .sum)
-        }
+        try communicator.allReduce(&gradient.values, .sum)
+        try communicator.allReduce(&copyLosses, .sum)
         lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
         let skipped = Set((0..<copies).filter { !copyLosses[$0].isFinite })
         optimizer.step(parameters: &parameters.values, gradient: gradient.values, skippedCopies: skipped)

@@ -58,7 +58,6 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
         var waited = 0.0
         /// Sums `values` over ranks, adding the time spent in the all-reduce to `waited`.
         func sumOverRanks(_ values: inout [Double]) throws {
-            guard communicator.size > 1 else { return }
             let started = DispatchTime.now().uptimeNanoseconds
             try communicator.allReduce(&values, .sum)
             waited += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

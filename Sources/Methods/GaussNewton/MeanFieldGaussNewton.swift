@@ -53,7 +53,7 @@ public final class MeanFieldGaussNewton {
     /// The whole network's predictions on `inputs` (an all-reduce of the shards' parts).
     public func predict(_ inputs: Matrix<Double>) throws -> [Double] {
         var f = network.partialPrediction(network.features(inputs).s)
-        if communicator.size > 1 { try communicator.allReduce(&f, .sum) }
+        try communicator.allReduce(&f, .sum)
         return f
     }
 
@@ -65,7 +65,7 @@ public final class MeanFieldGaussNewton {
     /// The whole Gram matrix, all-reduced.
     func gram(s: Matrix<Double>, sPrime: Matrix<Double>) throws -> Matrix<Double> {
         var a = network.partialGram(s: s, sPrime: sPrime, kernel: kernel)
-        if communicator.size > 1 { try communicator.allReduce(&a.storage, .sum) }
+        try communicator.allReduce(&a.storage, .sum)
         return a
     }
 
@@ -74,7 +74,7 @@ public final class MeanFieldGaussNewton {
     public func step(withSpectrum: Bool = false) throws -> Metrics {
         let (s, sPrime) = network.features(x)
         var f = network.partialPrediction(s)
-        if communicator.size > 1 { try communicator.allReduce(&f, .sum) }
+        try communicator.allReduce(&f, .sum)
         let n = Double(y.count)
         let r = zip(f, y).map { ($0 - $1) / n }
         var metrics = Metrics(
@@ -95,7 +95,7 @@ public final class MeanFieldGaussNewton {
         var squared = delta.w.storage.reduce(0) { $0 + $1 * $1 }
         squared += delta.b.reduce(0) { $0 + $1 * $1 } + delta.v.reduce(0) { $0 + $1 * $1 }
         var total = [squared]
-        if communicator.size > 1 { try communicator.allReduce(&total, .sum) }
+        try communicator.allReduce(&total, .sum)
         metrics.stepNorm = learningRate * total[0].squareRoot()
         network.apply(delta, step: learningRate)
         return metrics
@@ -123,7 +123,7 @@ public final class MeanFieldGaussNewton {
         var a = BLAS.matmul(s, .none, s, .transposed)
         let scale = 1 / Double(network.totalWidth * network.totalWidth)
         for i in a.storage.indices { a.storage[i] *= scale }
-        if communicator.size > 1 { try communicator.allReduce(&a.storage, .sum) }
+        try communicator.allReduce(&a.storage, .sum)
         let n = y.count
         let (values, vectors) = try LAPACK.symmetricEigen(a.storage, n: n, vectors: true)
         let threshold = 1e-10 * (values.last ?? 0)
@@ -160,7 +160,7 @@ public final class MeanFieldGaussNewton {
             sums[0] += norm2 * best
             sums[1] += norm2
         }
-        if communicator.size > 1 { try communicator.allReduce(&sums, .sum) }
+        try communicator.allReduce(&sums, .sum)
         return sums[1] > 0 ? sums[0] / sums[1] : .nan
     }
 }

@@ -96,7 +96,7 @@ public final class GroupedNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod
                 direction: direction, partition: partition)
         }
         var flat = tensors.flattened
-        if communicator.size > 1 { try communicator.allReduce(&flat, .sum) }
+        try communicator.allReduce(&flat, .sum)
         tensors = PartitionTensors(flattened: flat, count: partition.count)
         newton.refresh(tensors)
 

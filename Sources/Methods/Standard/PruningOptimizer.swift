@@ -96,27 +96,25 @@ public struct PruningOptimizer<Scalar: BLASScalar>: Optimizer {
 }
 
 extension PruningOptimizer {
-    /// The schedule the `export` section of `config` asks for over `plannedSteps` steps, or nil when
-    /// `export.final_sparsity` is 0. `prune_end = 0` means 75% of the planned steps.
+    /// The schedule the `export` settings ask for over `plannedSteps` steps, or nil when `final_sparsity`
+    /// is 0. `prune_end = 0` means 75% of the planned steps.
     public static func schedule(
-        _ config: ResolvedConfig, plannedSteps: Int
+        _ export: ExportSettings, plannedSteps: Int
     ) throws(ConfigError) -> PruningSchedule? {
-        let finalSparsity = config.number("export.final_sparsity")
-        guard finalSparsity > 0 else { return nil }
-        let start = config.integer("export.prune_start")
-        var end = config.integer("export.prune_end")
-        if end == 0 { end = max(start + 1, plannedSteps * 3 / 4) }
+        guard export.finalSparsity > 0 else { return nil }
+        let start = export.pruneStart
+        let end = export.pruneEnd == 0 ? max(start + 1, plannedSteps * 3 / 4) : export.pruneEnd
         do {
             return try PruningSchedule(
-                initialSparsity: config.number("export.initial_sparsity"), finalSparsity: finalSparsity,
-                start: start, end: end, frequency: config.integer("export.prune_every"))
+                initialSparsity: export.initialSparsity, finalSparsity: export.finalSparsity, start: start, end: end,
+                frequency: export.pruneEvery)
         } catch {
             throw ConfigError(location: "config", message: "\(error)")
         }
     }
 
-    /// The layers `config` prunes: all, or all but the output layer.
-    public static func prunedLayers(_ config: ResolvedConfig, layerCount: Int) -> [Int] {
-        Array(0..<(config.boolean("export.prune_output_layer") ? layerCount : layerCount - 1))
+    /// The layers the `export` settings prune: all, or all but the output layer.
+    public static func prunedLayers(_ export: ExportSettings, layerCount: Int) -> [Int] {
+        Array(0..<(export.pruneOutputLayer ? layerCount : layerCount - 1))
     }
 }

@@ -12,6 +12,12 @@
  *     tiny_invoke(in, out);
  *     tiny_dequantize_output(out, y);  y: TINY_OUTPUT_SIZE floats (the network's outputs)
  *
+ * Input quantization: with x the float input, normalized as in training (see input_normalization in
+ * export.json), tiny_invoke reads the int8 input
+ *     q = clamp(round(x / TINY_INPUT_SCALE) + TINY_INPUT_ZERO_POINT, -128, 127);
+ * model_input.h computes q from raw features, normalization included (tiny_quantize_raw_input),
+ * and test_vectors/ holds examples with their outputs.
+ *
  * tiny_invoke uses integer arithmetic only, allocates nothing, and keeps the activations between
  * layers in a static arena of TINY_ARENA_BYTES bytes (so it is not reentrant).
  */
