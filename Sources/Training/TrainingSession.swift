@@ -97,6 +97,7 @@ public enum TrainingSession {
                 trainer.attach(writer)
             }
             let summary = try trainer.train()
+            info.stopReason = summary.stopReason
             info.finish(status: "completed")
             if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
             return Outcome(summary: summary, runDirectory: directory?.path)
@@ -148,6 +149,8 @@ public struct RunInfo: Sendable {
     var end: Date?
     public var status = "running"
     public var error: String?
+    /// Why a completed run ended before its planned steps (early stopping).
+    public var stopReason: String?
 
     public init(
         name: String, worldSize: Int, hosts: [String], seed: Int, commandLine: [String], resumedFromStep: Int? = nil
@@ -184,6 +187,7 @@ public struct RunInfo: Sendable {
         line.add("end", end.map { formatter.string(from: $0) })
         line.add("status", status)
         line.add("error", error)
+        line.add("stop_reason", stopReason)
         return line.description + "\n"
     }
 }
