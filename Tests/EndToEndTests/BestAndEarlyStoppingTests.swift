@@ -75,6 +75,24 @@ import Testing
         #expect(try CheckpointFile.read(path: run + "/checkpoints/latest").step == evaluations.last?.step)
     }
 
+    /// Under mpirun every rank sees the same all-reduced validation loss, so 2 ranks stop together (no hang) at
+    /// the step where one rank with the same global batch stops.
+    @Test func twoRanksStopWhereOneRankStops() throws {
+        let directory = BuiltProducts.temporaryDirectory("partita-early")
+        var stops = [Int]()
+        for ranks in [1, 2] {
+            let settings = [
+                "run.dir=\(directory)", "run.name=ranks-\(ranks)", "optimizer.lr=1.0", "train.max_steps=100",
+                "train.eval_every=2", "train.early_stopping.metric=validation.loss", "train.early_stopping.patience=2",
+                "model.dtype=float64",
+            ]
+            let output = try MPIRun.partita(ranks: ranks, ["train", "--plain"] + settings.flatMap { ["--set", $0] })
+            #expect(output.status == 0, "\(ranks) ranks: \(output.stderr)")
+            stops.append(try #require(try Self.validation(directory + "/ranks-\(ranks)").last?.step))
+        }
+        #expect(stops[0] == stops[1] && stops[0] < 100, "\(stops)")
+    }
+
     /// `early_stopping.patience: 0` and a `keep_best` metric that is never logged: one error line, exit 1, no
     /// run directory.
     @Test(arguments: [
