@@ -60,7 +60,7 @@ let package = Package(
             resources: [.copy("Resources/digits")]),
         .target(name: "Networks", dependencies: ["Tensors", realModule]),
         .target(name: "Curvature", dependencies: ["Networks", "Tensors", realModule]),
-        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", realModule]),
+        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", "Cluster", realModule]),
         .target(name: "Cluster"),
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", realModule]),
@@ -127,7 +127,8 @@ let package = Package(
             ]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport", "Cluster"]),
         .testTarget(
             name: "ExportTests",
             dependencies: [

@@ -38,10 +38,12 @@ public protocol PendingCollective: AnyObject {
 
 /// The collective operations Partita's training needs, over a fixed group of processes (ranks).
 ///
-/// Two backends implement it: `MPICommunicator` (in the `MPI` module, over Open MPI) and
-/// `SingleProcessCommunicator` (a world of one, for plain runs and unit tests). Training code is written
-/// against this protocol only. Every rank must call the same collectives in the same order with the same
-/// counts; a mismatch is a bug that the MPI backend turns into an error or a watchdog abort, not a hang.
+/// Three backends implement it: `MPICommunicator` (in the `MPI` module, over Open MPI),
+/// `SingleProcessCommunicator` (a world of one, for plain runs and unit tests) and `InProcessCommunicator`
+/// (N ranks as threads of one process, `InProcessCluster`, for unit tests of multi-rank code). Training code
+/// is written against this protocol only. Every rank must call the same collectives in the same order with
+/// the same counts; a mismatch is a bug that the MPI backend turns into an error or a watchdog abort, and
+/// the in-process one into an error on every rank, not a hang.
 ///
 /// Implementations are not `Sendable`: MPI calls are made from one thread.
 public protocol Communicator: AnyObject {

@@ -2,7 +2,8 @@
 ///
 /// It encodes the Open MPI practice of `docs/distributed.md`: `--bind-to none` (binding a rank to one core
 /// would also pin its BLAS), one BLAS thread per rank, `--oversubscribe` only when ranks outnumber slots,
-/// the root-permission variables when run as root, and for the simulated cluster TCP only on its subnet.
+/// the root-permission variables when run as root, and for the simulated cluster TCP only on its subnet. Inside
+/// a Slurm allocation it names no hosts: mpirun takes them, and starts its daemons, from Slurm itself.
 public struct LaunchPlan: Sendable, Equatable {
     /// Settings for the simulated multi-host cluster of `deploy/sim-cluster`.
     public struct SimulatedCluster: Sendable, Equatable {
@@ -20,6 +21,8 @@ public struct LaunchPlan: Sendable, Equatable {
     public var ranks: Int
     public var hostfile: Hostfile?
     public var simulatedCluster: SimulatedCluster?
+    /// The Slurm allocation the line runs in (no hostfile given), or nil.
+    public var slurm: SlurmAllocation?
     /// Slots available without a hostfile (the local cores).
     public var localSlots: Int
     public var blasThreads: Int
@@ -32,7 +35,8 @@ public struct LaunchPlan: Sendable, Equatable {
     public var command: [String]
 
     public init(
-        ranks: Int, hostfile: Hostfile? = nil, simulatedCluster: SimulatedCluster? = nil, localSlots: Int,
+        ranks: Int, hostfile: Hostfile? = nil, simulatedCluster: SimulatedCluster? = nil,
+        slurm: SlurmAllocation? = nil, localSlots: Int,
         blasThreads: Int = 1, timeout: Int? = nil, runningAsRoot: Bool, forwarded: [String] = ["PATH"],
         command: [String]
     ) {
@@ -40,6 +44,7 @@ public struct LaunchPlan: Sendable, Equatable {
         self.ranks = ranks
         self.hostfile = hostfile
         self.simulatedCluster = simulatedCluster
+        self.slurm = slurm
         self.localSlots = localSlots
         self.blasThreads = blasThreads
         self.timeout = timeout
@@ -47,7 +52,7 @@ public struct LaunchPlan: Sendable, Equatable {
         self.command = command
     }
 
-    public var slots: Int { hostfile?.totalSlots ?? localSlots }
+    public var slots: Int { hostfile?.totalSlots ?? slurm?.slots ?? localSlots }
     public var oversubscribed: Bool { ranks > slots }
 
     /// Variables set in mpirun's environment.
@@ -71,6 +76,10 @@ public struct LaunchPlan: Sendable, Equatable {
                 simulatedCluster.subnet,
             ]
         }
+        // Under Slurm, `scancel` signals mpirun, its daemons and the ranks at once, and Open MPI kills the ranks
+        // one `odls_base_sigkill_timeout` (1 s by default) after its own SIGTERM: 3 s leaves a rank the time
+        // to finish its step and write the checkpoint (docs/distributed.md, Signals).
+        if slurm != nil { line += ["--mca", "odls_base_sigkill_timeout", "3"] }
         if let timeout { line += ["--timeout", String(timeout)] }
         return line + command
     }

@@ -8,11 +8,24 @@ enum Console {
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDERR_FILENO)
     }
 
     static func output(_ text: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+        write(text + terminator, to: STDOUT_FILENO)
+    }
+
+    /// `write(2)` until done; a stream that is gone (EPIPE once SIGPIPE is ignored, see `InterruptSignals`)
+    /// loses the text instead of trapping, as `FileHandle.write` would.
+    static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 }
 

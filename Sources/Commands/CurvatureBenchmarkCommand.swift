@@ -24,14 +24,8 @@ struct CurvatureBenchmarkCommand: ParsableCommand {
 
     @OptionGroup var options: BenchmarkOptions<Defaults>
 
-    @Option(help: "tensor, layer or trivial (with --sizes).")
-    var partition = "tensor"
-
-    func validate() throws {
-        guard Partition.Kind(rawValue: partition) != nil else {
-            throw ValidationError("--partition must be tensor, layer or trivial, not '\(partition)'")
-        }
-    }
+    @Option(help: "How the parameters are split into subsets (with --sizes).")
+    var partition: Partition.Kind = .tensor
 
     func run() throws {
         let (batch, rounds) = (options.batch, options.rounds)
@@ -42,7 +36,7 @@ struct CurvatureBenchmarkCommand: ParsableCommand {
             ([784, 1024, 1024, 10], .tensor, 14), ([784, 1024, 1024, 10], .layer, 8.6),
             ([784, 256, 256, 256, 256, 10], .tensor, 22),
         ]
-        if let sizes = options.layerSizes { cases = [(sizes, Partition.Kind(rawValue: partition)!, nil)] }
+        if let sizes = options.layerSizes { cases = [(sizes, partition, nil)] }
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
         Console.output(
             "batch \(batch), float32, tanh, OPENBLAS_NUM_THREADS=\(threads); median of \(rounds) rounds; before the run: "

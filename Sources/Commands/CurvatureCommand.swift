@@ -28,13 +28,13 @@ struct CurvatureCommand: ParsableCommand {
     var samples = 1000
 
     @Option(help: "tensor, layer, trivial, weights-biases or groups.")
-    var partition = "layer"
+    var partition: GroupedNewtonSettings.PartitionChoice = .layer
 
     @Option(help: "With --partition groups: tensor names, comma-separated, groups separated by `;`.")
     var groups = ""
 
     @Option(help: "The direction u: the gradient, the momentum-SGD step or the Adam step (at rate 1).")
-    var direction: DirectionArgument = .gradient
+    var direction: CheckpointCurvature.Direction = .gradient
 
     @Option(help: "λ_int of the order-3 step.")
     var lambda = 1.0
@@ -50,9 +50,6 @@ struct CurvatureCommand: ParsableCommand {
     @OptionGroup var shared: SharedOptions
 
     func validate() throws {
-        guard ["tensor", "layer", "trivial", "weights-biases", "groups"].contains(partition) else {
-            throw ValidationError("--partition must be tensor, layer, trivial, weights-biases or groups")
-        }
         guard samples >= 0 else { throw ValidationError("--samples must be 0 or positive") }
         guard data != .all else { throw ValidationError("--data takes one split: train, validation or test") }
     }
@@ -60,8 +57,8 @@ struct CurvatureCommand: ParsableCommand {
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
             let result = try CheckpointCurvature.run(
-                checkpointPath: checkpoint, split: data.splits[0], samples: samples, partition: partition,
-                groups: groups, direction: direction.value, lambda: lambda, dataOverrides: overrides,
+                checkpointPath: checkpoint, split: data.splits[0], samples: samples, partition: partition.rawValue,
+                groups: groups, direction: direction, lambda: lambda, dataOverrides: overrides,
                 communicator: context.communicator)
             guard context.communicator.isCoordinator else { return }
             Console.output(json ? Self.json(result) : Self.text(result))
@@ -114,11 +111,4 @@ struct CurvatureCommand: ParsableCommand {
         if case .failure(let failure) = r.orderThree { lines.append("order 3: \(failure)") }
         return lines.joined(separator: "\n")
     }
-}
-
-/// `--direction` on the command line.
-enum DirectionArgument: String, ExpressibleByArgument, CaseIterable {
-    case gradient, momentum, adam
-
-    var value: CheckpointCurvature.Direction { CheckpointCurvature.Direction(rawValue: rawValue)! }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Configuration
 import Foundation
 import MPI
 import Training
@@ -30,7 +31,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
     var bucketMb = 0.0
 
     @Option(help: "How the gradient is summed (as train.allreduce): shared-memory or mpi.")
-    var allreduce = "shared-memory"
+    var allreduce: TrainSettings.AllReduce = .sharedMemory
 
     @Option(help: "Steps per round.")
     var steps = 8
@@ -38,9 +39,6 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, not \(steps)") }
         guard bucketMb >= 0 else { throw ValidationError("--bucket-mb must not be negative, not \(bucketMb)") }
-        guard ["shared-memory", "mpi"].contains(allreduce) else {
-            throw ValidationError("--allreduce must be shared-memory or mpi, not '\(allreduce)'")
-        }
     }
 
     func run() throws {
@@ -55,7 +53,7 @@ struct DataParallelBenchmarkCommand: ParsableCommand {
             let load = MachineLoad.summary()
             let result = try DataParallelBenchmark.run(
                 communicator: mpi, sizes: options.layerSizes!, globalBatch: batch, bucketMB: bucketMb,
-                sharedMemory: allreduce == "shared-memory", rounds: rounds, stepsPerRound: steps,
+                sharedMemory: allreduce == .sharedMemory, rounds: rounds, stepsPerRound: steps,
                 bareAllReduce: { try mpi.bareAllReduce($0) })
             guard mpi.isCoordinator else { return }
             let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"

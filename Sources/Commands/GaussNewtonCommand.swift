@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import Cluster
+import Datasets
 import Foundation
 import Methods
 import Training
@@ -20,7 +21,7 @@ struct GaussNewtonCommand: ParsableCommand {
             """)
 
     @Option(help: "gn (Gauss-Newton), gd (gradient descent) or random-features (fit v on the initial features).")
-    var method = "gn"
+    var method: MeanFieldStudyMethod = .gn
 
     @Option(help: "H, the student's hidden units.")
     var hidden = 500
@@ -50,7 +51,7 @@ struct GaussNewtonCommand: ParsableCommand {
     var teacherWidth = 5
 
     @Option(help: "silu or relu (student and teacher).")
-    var activation = "silu"
+    var activation: TeacherStudent.Activation = .silu
 
     @Option(help: "Seed of the data and the initialization.")
     var seed = 1
@@ -73,10 +74,6 @@ struct GaussNewtonCommand: ParsableCommand {
     @OptionGroup var shared: SharedOptions
 
     func validate() throws {
-        guard ["gn", "gd", "random-features"].contains(method) else {
-            throw ValidationError("--method must be gn, gd or random-features")
-        }
-        guard ["silu", "relu"].contains(activation) else { throw ValidationError("--activation must be silu or relu") }
         guard hidden > 0, train > 0, test >= 0, inputDim > 0, teacherWidth > 0, logEvery > 0, maxIterations >= 0 else {
             throw ValidationError("--hidden, --train, --input-dim, --teacher-width and --log-every must be positive")
         }
@@ -88,7 +85,7 @@ struct GaussNewtonCommand: ParsableCommand {
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
             var settings = MeanFieldStudy.Settings()
-            settings.method = method
+            settings.method = method.rawValue
             settings.hidden = hidden
             settings.std = std
             settings.learningRate = lr
@@ -98,7 +95,7 @@ struct GaussNewtonCommand: ParsableCommand {
             settings.testCount = test
             settings.inputDimension = inputDim
             settings.teacherWidth = teacherWidth
-            settings.activation = activation
+            settings.activation = activation.rawValue
             settings.seed = UInt64(seed)
             settings.logEvery = logEvery
             let communicator = context.communicator
@@ -125,7 +122,7 @@ struct GaussNewtonCommand: ParsableCommand {
                     settings, communicator: communicator, record: { try writer?.append($0.description) },
                     parameters: { rows in
                         guard communicator.isCoordinator, let path = parametersOut else { return }
-                        try NpyWriter.write(rows, to: path)
+                        try AtomicFile.write(NpyFile.encode(float64Rows: rows), to: path)
                     })
                 info.finish(status: "completed")
                 if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
@@ -159,20 +156,5 @@ struct GaussNewtonCommand: ParsableCommand {
                 if let directory { Console.output("run directory: \(directory.path)") }
             }
         }
-    }
-}
-
-/// A minimal `.npy` writer for a float64 matrix (version 1.0 header, C order).
-enum NpyWriter {
-    static func write(_ rows: [[Double]], to path: String) throws {
-        let columns = rows.first?.count ?? 0
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows.count), \(columns)), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let length = UInt16(header.utf8.count)
-        var bytes: [UInt8] =
-            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(header.utf8)
-        for row in rows { for value in row { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } } }
-        try AtomicFile.write(bytes, to: path)
     }
 }

@@ -105,13 +105,8 @@ struct GaussianityCommand: ParsableCommand {
                 }
                 continue
             }
-            let (defaultW, defaultB): (Double, Double) =
-                switch activation {
-                case .relu: (2.0.squareRoot(), 0)
-                case .tanh: (1.2083045973594573, 0.11401754250991379)
-                default: (1, 0)
-                }
-            result.append(.gaussian(activation, sigmaW: sigmaW ?? defaultW, sigmaB: sigmaB ?? defaultB))
+            let defaults = MeanField.edgeOfChaos(activation) ?? (sigmaW: 1, sigmaB: 0)
+            result.append(.gaussian(activation, sigmaW: sigmaW ?? defaults.sigmaW, sigmaB: sigmaB ?? defaults.sigmaB))
         }
         return result
     }
@@ -123,20 +118,15 @@ struct GaussianityCommand: ParsableCommand {
                     Console.error("warning: this is a debug build; build with `swift build -c release` for speed")
                 }
             #endif
-            let networks = try networks()
-            var points = [GaussianityExperiment.Point]()
-            if let widths, let parsed = parsedWidths(widths) {
-                for network in networks { points.append(.init(panel: nil, x: 0, widths: parsed, network: network)) }
-            } else {
-                for panel in try selectedPanels() {
-                    for network in networks {
-                        for (x, widths) in panel.widths(maxWidth: maxWidth) {
-                            points.append(.init(panel: panel, x: x, widths: widths, network: network))
-                        }
-                    }
+            let experiment =
+                if let widths, let parsed = parsedWidths(widths) {
+                    GaussianityExperiment(
+                        samples: samples, seed: UInt64(seed), networks: try networks(), widths: parsed)
+                } else {
+                    GaussianityExperiment(
+                        samples: samples, seed: UInt64(seed), networks: try networks(), panels: try selectedPanels(),
+                        maxWidth: maxWidth)
                 }
-            }
-            let experiment = GaussianityExperiment(samples: samples, seed: UInt64(seed), points: points)
             guard let result = try experiment.run(communicator: context.communicator) else { return }
             if let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -10,11 +10,14 @@ struct Launch: ParsableCommand {
             The line binds no rank to a core (--bind-to none), gives every rank one BLAS thread, adds \
             --oversubscribe only when the ranks outnumber the slots, and the Open MPI root-permission \
             variables when run as root. Plain `mpirun ... partita train` works just as well; see \
-            docs/distributed.md. Example: partita launch -n 2 -- train --set train.epochs=5
+            docs/distributed.md. Inside a Slurm allocation (SLURM_JOB_ID set, no --hostfile) mpirun takes the \
+            hosts from Slurm. Example: partita launch -n 2 -- train --set train.epochs=5
             """)
 
-    @Option(name: [.customShort("n"), .customLong("ranks")], help: "Number of ranks (processes).")
-    var ranks: Int
+    @Option(
+        name: [.customShort("n"), .customLong("ranks")],
+        help: "Number of ranks (processes); inside a Slurm allocation, default: its tasks (SLURM_NTASKS).")
+    var ranks: Int?
 
     @Option(
         help: ArgumentHelp("An Open MPI hostfile (`host slots=N` per line); default: this machine.", valueName: "file"))
@@ -36,7 +39,12 @@ struct Launch: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        guard ranks >= 1 else { throw ValidationError("-n must be at least 1") }
+        if let ranks, ranks < 1 { throw ValidationError("-n must be at least 1") }
+        let inAllocation = ProcessInfo.processInfo.environment["SLURM_JOB_ID"] != nil && hostfile == nil && !simCluster
+        if ranks == nil && !inAllocation {
+            throw ValidationError(
+                "give the number of ranks with -n (only inside a Slurm allocation can it be left out)")
+        }
         guard blasThreads >= 1 else { throw ValidationError("--blas-threads must be at least 1") }
         if let timeout, timeout < 1 { throw ValidationError("--timeout must be a positive number of seconds") }
         if hostfile != nil && simCluster { throw ValidationError("give either --hostfile or --sim-cluster, not both") }
@@ -62,6 +70,7 @@ struct Launch: ParsableCommand {
     func makePlan() throws -> LaunchPlan {
         var hostfileValue: Hostfile?
         var simulated: LaunchPlan.SimulatedCluster?
+        var slurm: SlurmAllocation?
         if let hostfile {
             let parsed = try Hostfile.read(path: hostfile)
             try parsed.checkHostsResolve()
@@ -76,9 +85,12 @@ struct Launch: ParsableCommand {
             }
             hostfileValue = try Hostfile.read(path: path)
             simulated = LaunchPlan.SimulatedCluster(hostfile: path, rshAgent: root + "/deploy/sim-cluster-rsh")
+        } else {
+            slurm = try SlurmAllocation(environment: ProcessInfo.processInfo.environment)
         }
         return LaunchPlan(
-            ranks: ranks, hostfile: hostfileValue, simulatedCluster: simulated,
+            ranks: slurm?.ranks(requested: ranks) ?? ranks ?? 1, hostfile: hostfileValue, simulatedCluster: simulated,
+            slurm: slurm,
             localSlots: ProcessInfo.processInfo.activeProcessorCount, blasThreads: blasThreads, timeout: timeout,
             runningAsRoot: getuid() == 0,
             forwarded: ["PATH", "LD_LIBRARY_PATH"].filter { ProcessInfo.processInfo.environment[$0] != nil },

@@ -41,7 +41,7 @@ final class ProgressReporter: TrainingObserver {
             let line = String(
                 format: "\r step %d/%d [%@] %3.0f%%  %.1f step/s  loss %.4f  ETA %@ ", progress.step,
                 progress.totalSteps, barText, 100 * fraction, rate, progress.loss, Self.duration(remaining))
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.write(line, to: STDERR_FILENO)
             drawn = true
         } else if progress.step == progress.totalSteps
             || (progress.step % max(plan?.logEvery ?? 1, 1) == 0 && Date().timeIntervalSince(lastDraw) >= 2)
@@ -74,7 +74,7 @@ final class ProgressReporter: TrainingObserver {
     /// Prints a line, first clearing the bar if one is drawn.
     private func emit(_ text: String) {
         if drawn {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            Console.write("\r\u{1B}[K", to: STDERR_FILENO)
             drawn = false
         }
         Console.error(text)

@@ -43,6 +43,10 @@ enum Runtime {
                 throw error
             } catch is FaultInjection.InjectedExit {
                 exit(3)  // a rank that dies without a word, for the failure tests
+            } catch let interrupted as TrainingInterrupted {
+                // Every rank stops at the same step: rank 0 says so, all exit with 128 + the signal.
+                if communicator.isCoordinator { Console.error("partita: \(interrupted)") }
+                throw ExitCode(128 + interrupted.signal)
             } catch let error where communicator.size > 1 {
                 let collective = (error as? TrainingError)?.isDetectedByEveryRank ?? false
                 if collective {

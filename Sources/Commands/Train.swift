@@ -40,6 +40,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try Runtime.run(logLevel: shared.logLevel.level) { context in
+            let signals = InterruptSignals()
+            defer { signals.uninstall() }
             let resolved = resume == nil ? try ConfigLoader.load(path: config, overrides: overrides) : ResolvedConfig()
             let observer =
                 context.communicator.isCoordinator ? ProgressReporter(bar: Console.isTerminal && !shared.plain) : nil
@@ -47,6 +49,7 @@ struct Train: ParsableCommand {
                 config: resolved, resume: resume, resumeOverrides: resume == nil ? [] : overrides,
                 commandLine: CommandLine.arguments, communicator: context.communicator, logger: context.logger,
                 observer: observer, logs: context.records, faults: try Runtime.faultInjection(),
+                stop: signals.request,
                 afterFailure: { path in Self.writeReport(runDirectory: path, logger: context.logger) })
             guard context.communicator.isCoordinator else { return }
             let summary = outcome.summary

@@ -24,9 +24,12 @@ public struct PropagationExperiment: Sendable {
         case gaussian(Activation, sigmaW: Double, sigmaB: Double)
 
         /// ReLU at σ_w = √2, σ_b = 0 (the paper's baseline; its output variance is 2, not 1).
-        public static let relu = Network.gaussian(.relu, sigmaW: 2.0.squareRoot(), sigmaB: 0)
-        /// tanh at the paper's edge-of-chaos point σ_w = 1.2083045973594573, σ_b = 0.11401754250991379.
-        public static let tanh = Network.gaussian(.tanh, sigmaW: 1.2083045973594573, sigmaB: 0.11401754250991379)
+        public static let relu = Network.gaussian(
+            .relu, sigmaW: MeanField.reluEdgeOfChaos.sigmaW, sigmaB: MeanField.reluEdgeOfChaos.sigmaB)
+        /// tanh at the paper's edge-of-chaos point σ_w = 1.2083045973594573, σ_b = 0.11401754250991379
+        /// (`MeanField.tanhEdgeOfChaos`).
+        public static let tanh = Network.gaussian(
+            .tanh, sigmaW: MeanField.tanhEdgeOfChaos.sigmaW, sigmaB: MeanField.tanhEdgeOfChaos.sigmaB)
 
         public var activation: Activation {
             switch self {

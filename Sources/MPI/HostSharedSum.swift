@@ -5,7 +5,8 @@ import Foundation
 /// `SharedSum` over an MPI-3 shared-memory window (`MPI_Win_allocate_shared`) on each host, with an
 /// `MPI_Allreduce` per chunk between hosts.
 ///
-/// Layout of the window, allocated once per host by local rank 0 and mapped by every local rank:
+/// Layout of the window (`SharedSumLayout`), allocated once per host by local rank 0 and mapped by every local
+/// rank:
 ///
 ///     [ slot 0 | slot 1 | … | slot L−1 | result ]      each `stride` ≥ count elements, 64-byte aligned
 ///
@@ -30,6 +31,8 @@ final class HostSharedSum<T: CollectiveElement & BinaryFloatingPoint>: SharedSum
     let count: Int
     let localRank: Int
     let localSize: Int
+    /// The slots, the result and this rank's chunk (`SharedSumLayout`).
+    let layout: SharedSumLayout
     /// Elements between consecutive slots: `count` rounded up to a 64-byte multiple.
     let stride: Int
     let contribution: UnsafeMutableBufferPointer<T>
@@ -56,9 +59,9 @@ final class HostSharedSum<T: CollectiveElement & BinaryFloatingPoint>: SharedSum
         self.watchdog = watchdog
         name = "shared-memory sum(\(count) \(T.collectiveType))"
         let elementBytes = MemoryLayout<T>.stride
-        let line = 64 / elementBytes
-        stride = (count + line - 1) / line * line
-        chunk = Self.chunk(of: Int(localRank), among: Int(localSize), count: count, alignment: line)
+        layout = SharedSumLayout(count: count, localSize: Int(localSize), elementBytes: elementBytes)
+        stride = layout.stride
+        chunk = layout.chunk(of: Int(localRank))
 
         let bytes = localRank == 0 ? (Int(localSize) + 1) * stride * elementBytes : 0
         var mine: UnsafeMutableRawPointer? = nil
@@ -85,14 +88,6 @@ final class HostSharedSum<T: CollectiveElement & BinaryFloatingPoint>: SharedSum
         contribution = UnsafeMutableBufferPointer(start: base + Int(localRank) * stride, count: count)
     }
 
-    /// The l-th of L contiguous chunks of `0..<count`, each a multiple of `alignment` elements (so no two
-    /// ranks write the same cache line of the result), the last one shorter or empty.
-    static func chunk(of l: Int, among ranks: Int, count: Int, alignment: Int) -> Range<Int> {
-        let share = ((count + ranks - 1) / ranks + alignment - 1) / alignment * alignment
-        let lower = min(l * share, count)
-        return lower..<min(lower + share, count)
-    }
-
     func reduce() throws -> UnsafeBufferPointer<T> {
         try watchdog.watch(name) {
             try synchronizeHost()
@@ -116,31 +111,9 @@ final class HostSharedSum<T: CollectiveElement & BinaryFloatingPoint>: SharedSum
         try check(MPI_Win_sync(window), "MPI_Win_sync")
     }
 
-    /// `result[chunk] = Σ_s slot_s[chunk]`, slots in order, through concrete types so the loops vectorize.
+    /// `result[chunk] = Σ_s slot_s[chunk]`, slots in order (the kernel `InProcessCluster`'s sum shares).
     private func addSlots() {
-        let raw = UnsafeMutableRawPointer(base)
-        switch T.collectiveType {
-        case .float32: Self.add(raw.assumingMemoryBound(to: Float.self), slots: localSize, stride: stride, chunk)
-        case .float64: Self.add(raw.assumingMemoryBound(to: Double.self), slots: localSize, stride: stride, chunk)
-        default: preconditionFailure("HostSharedSum of \(T.collectiveType)")
-        }
-    }
-
-    @inline(__always)
-    private static func add<F: BinaryFloatingPoint>(
-        _ base: UnsafeMutablePointer<F>, slots: Int, stride: Int, _ chunk: Range<Int>
-    ) {
-        precondition(slots >= 2, "a HostSharedSum is only made for hosts of at least two ranks")
-        guard !chunk.isEmpty else { return }
-        let result = base + slots * stride + chunk.lowerBound
-        let first = base + chunk.lowerBound
-        let n = chunk.count
-        let second = first + stride
-        for i in 0..<n { result[i] = first[i] + second[i] }
-        for s in 2..<slots {
-            let slot = first + s * stride
-            for i in 0..<n { result[i] += slot[i] }
-        }
+        layout.addSlots(base, chunk: chunk)
     }
 
     /// Collective over the host: ends the epoch and frees the window.

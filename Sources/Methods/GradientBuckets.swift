@@ -74,49 +74,66 @@ public enum SummedGradient<Scalar> {
 }
 
 extension GradientBuckets {
-    /// Runs backward and sums the gradient over all ranks: through a `SharedSum` when `sharedMemory` is set
-    /// and the communicator offers one (backward writes straight into the shared contribution, so nothing
-    /// is copied), otherwise with `backwardAndAllReduce` into `gradient`. Returns where the sum is and the
-    /// seconds spent communicating after backward.
+    /// A backward pass writing the whole gradient into raw storage of the parameters' layout, calling
+    /// `layerCompleted(l)` as soon as layer l's part is final (or never: the buckets left are then reduced
+    /// when it returns). The storage stays valid and unmoved for the whole call.
+    public typealias Backward<Scalar> = (_ into: UnsafeMutableBufferPointer<Scalar>, _ layerCompleted: (Int) -> Void)
+        -> Void
+
+    /// Runs backward and sums the gradient over all ranks: the one gradient-sum path of every method.
+    ///
+    /// Through a `SharedSum` when `sharedMemory` is set and the communicator offers one (backward writes
+    /// straight into the shared contribution, so nothing is copied), otherwise with `backwardAndAllReduce`
+    /// into `gradient`. On one rank the backward pass writes into `gradient` and nothing is reduced. Returns
+    /// where the sum is and the seconds spent communicating after backward.
     public func backwardAndSum<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
-        into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
+        into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator, backward: Backward<Scalar>
     ) throws -> (gradient: SummedGradient<Scalar>, waited: Double) {
         if sharedMemory && communicator.size > 1,
-            let shared = try communicator.sharedSum(count: model.layout.count, of: Scalar.self)
+            let shared = try communicator.sharedSum(count: gradient.layout.count, of: Scalar.self)
         {
-            model.backward(pass, dOutput: dOutput, into: shared.contribution)
+            backward(shared.contribution) { _ in }
             let start = DispatchTime.now().uptimeNanoseconds
             let sum = try shared.reduce()
             return (.shared(sum), Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        let waited = try backwardAndAllReduce(
-            model, pass, dOutput: dOutput, into: &gradient, communicator: communicator)
+        let waited = try backwardAndAllReduce(into: &gradient, communicator: communicator, backward: backward)
         return (.inBuffer, waited)
     }
 
-    /// Runs `model`'s backward pass into `gradient` and sums the gradient over all ranks, bucket by bucket:
-    /// each bucket's non-blocking all-reduce starts as soon as backward has finished its first layer, the
-    /// pending ones are tested between layers (Open MPI progresses them only inside MPI calls), and all are
-    /// awaited before returning; the last bucket is reduced by `finish`. Returns the seconds spent
-    /// communicating after backward.
-    public func backwardAndAllReduce<Scalar: TrainingScalar>(
+    /// `backwardAndSum` for a plain network's backward pass.
+    public func backwardAndSum<Scalar: TrainingScalar>(
         _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
+    ) throws -> (gradient: SummedGradient<Scalar>, waited: Double) {
+        try backwardAndSum(into: &gradient, communicator: communicator) { g, layerCompleted in
+            model.backward(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
+        }
+    }
+
+    /// Runs the backward pass into `gradient` and sums the gradient over all ranks, bucket by bucket: each
+    /// bucket's non-blocking all-reduce starts as soon as backward has finished its first layer, the
+    /// pending ones are tested between layers (Open MPI progresses them only inside MPI calls), and all are
+    /// awaited before returning; buckets backward did not report (and the last one) are reduced by `finish`.
+    /// Returns the seconds spent communicating after backward.
+    public func backwardAndAllReduce<Scalar: TrainingScalar>(
+        into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator, backward: Backward<Scalar>
     ) throws -> Double {
         guard communicator.size > 1 else {
-            model.backward(pass, dOutput: dOutput, into: &gradient)
+            gradient.values.withUnsafeMutableBufferPointer { backward($0) { _ in } }
             return 0
         }
         return try gradient.values.withUnsafeMutableBufferPointer { g in
             var pending = [any PendingCollective]()
+            var started = Set<Int>()
             var failure: (any Error)?
-            model.backward(pass, dOutput: dOutput, into: g) { layer in
+            backward(g) { layer in
                 guard failure == nil else { return }
                 do {
-                    for bucket in buckets where bucket.readyAfterLayer == layer && layer > 0 {
+                    for (index, bucket) in buckets.enumerated() where bucket.readyAfterLayer == layer && layer > 0 {
                         let part = UnsafeMutableBufferPointer(rebasing: g[bucket.range])
                         pending.append(try communicator.startAllReduce(part, .sum))
+                        started.insert(index)
                     }
                     for collective in pending { _ = try collective.test() }
                 } catch {
@@ -125,8 +142,18 @@ extension GradientBuckets {
             }
             if let failure { throw failure }
             let waitStart = DispatchTime.now().uptimeNanoseconds
-            try finish(pending, lastBucketOf: g, communicator: communicator)
+            try finish(pending, lastBucketOf: g, communicator: communicator, started: started)
             return Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
+        }
+    }
+
+    /// `backwardAndAllReduce` for a plain network's backward pass.
+    public func backwardAndAllReduce<Scalar: TrainingScalar>(
+        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+        into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
+    ) throws -> Double {
+        try backwardAndAllReduce(into: &gradient, communicator: communicator) { g, layerCompleted in
+            model.backward(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
         }
     }
 
@@ -136,22 +163,25 @@ extension GradientBuckets {
         _ g: UnsafeMutableBufferPointer<Scalar>, communicator: any Communicator
     ) throws {
         var pending = [any PendingCollective]()
-        for bucket in buckets where bucket.readyAfterLayer > 0 {
+        var started = Set<Int>()
+        for (index, bucket) in buckets.enumerated() where bucket.readyAfterLayer > 0 {
             pending.append(try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum))
+            started.insert(index)
         }
-        try finish(pending, lastBucketOf: g, communicator: communicator)
+        try finish(pending, lastBucketOf: g, communicator: communicator, started: started)
     }
 
-    /// Waits for the started buckets, then reduces the last one (ready only when backward is over, so there
-    /// is nothing left to overlap it with) with a blocking all-reduce on the calling thread. Only then: two
+    /// Waits for the started buckets, then reduces the others (the last one is ready only when backward is
+    /// over, so there is nothing left to overlap it with) with blocking all-reduces on the calling thread,
+    /// in bucket order. Only then: two
     /// threads inside Open MPI at once slow each other down badly (a 7.5 MB reduction measured 4 times
     /// slower), and the hand-off to the collective thread costs a few percent of the reduction.
     func finish<Scalar: TrainingScalar>(
         _ pending: [any PendingCollective], lastBucketOf g: UnsafeMutableBufferPointer<Scalar>,
-        communicator: any Communicator
+        communicator: any Communicator, started: Set<Int>
     ) throws {
         for collective in pending { try collective.wait() }
-        for bucket in buckets where bucket.readyAfterLayer == 0 {
+        for (index, bucket) in buckets.enumerated() where !started.contains(index) {
             try communicator.allReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
         }
     }

@@ -127,7 +127,8 @@ public enum MethodFactory {
             let ggn = try config.settings(GaussNewtonSettings.self, section: "optimizer")
             return try GaussNewtonMethod(
                 model: model, loss: loss, damping: ggn.damping, cgIterations: ggn.cgIterations,
-                cgTolerance: ggn.cgTolerance, adaptDamping: ggn.adaptDamping)
+                cgTolerance: ggn.cgTolerance, adaptDamping: ggn.adaptDamping, bucketBytes: bucketBytes,
+                sharedMemory: sharedMemory)
         case .groupedNewton:
             let model = MLP<Scalar>(
                 try ModelFactory.architecture(settings, data: data), initialization: initialization, seed: seed)
@@ -162,7 +163,7 @@ public enum MethodFactory {
                 maxRate: alrao.maxLR, kind: alrao.body == .adam ? .adam : .sgd, momentum: alrao.momentum,
                 dampening: shared.dampening, weightDecay: shared.weightDecay, beta1: shared.beta1,
                 beta2: shared.beta2, epsilon: shared.epsilon, classification: loss.isClassification,
-                variance: settings.model.nllVariance)
+                variance: settings.model.nllVariance, bucketBytes: bucketBytes, sharedMemory: sharedMemory)
         case .sgd, .adam:
             let model = MLP<Scalar>(
                 try ModelFactory.architecture(settings, data: data), initialization: initialization, seed: seed)

@@ -6,9 +6,11 @@ public import Configuration
 ///   watchdog must end the job);
 /// - `exit`: rank r exits with status 3 at step s, without a word (mpirun must end the job): the trainer
 ///   throws `InjectedExit`, and the command-line funnel ends the process with status 3 (libraries never exit).
+/// - `wait`: rank r waits at step s until it is asked to stop (a signal, `StopRequest`), then finishes the
+///   step: a test can signal a job known to be in the middle of training.
 public struct FaultInjection: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case nan, hang, exit
+        case nan, hang, exit, wait
     }
 
     public let kind: Kind
@@ -25,7 +27,7 @@ public struct FaultInjection: Sendable, Equatable {
     public static func parse(_ text: String) -> Result<FaultInjection, ConfigError> {
         let parts = text.split(separator: ":").map(String.init)
         let invalid = ConfigError(
-            location: "PARTITA_FAULT=\(text)", message: "expected <nan|hang|exit>:rank=<r>:step=<s>")
+            location: "PARTITA_FAULT=\(text)", message: "expected <nan|hang|exit|wait>:rank=<r>:step=<s>")
         guard parts.count == 3, let kind = Kind(rawValue: parts[0]), parts[1].hasPrefix("rank="),
             parts[2].hasPrefix("step="), let rank = Int(parts[1].dropFirst(5)), let step = Int(parts[2].dropFirst(5))
         else { return .failure(invalid) }

@@ -45,6 +45,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     let gaussianity: GaussianityProbe?
     /// The best checkpoint and early stopping (`train.keep_best`, `train.early_stopping`).
     var monitor: RunMonitor
+    /// Asks this rank to stop after the current step (signals); the ranks agree on it every step.
+    public var stopRequest: StopRequest?
 
     /// - Parameters:
     ///   - writer: the run directory writer; only the coordinator has one.
@@ -182,6 +184,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             let local = try method.step(inputs: inputs, targets: targets, context: context)
             communicationSeconds += method.lastCommunicationSeconds
             var totals = [local.lossSum, Double(local.correct), Double(local.count)]
+            totals += stopRequest?.votes ?? StopRequest.noVotes
             try communicator.allReduce(&totals, .sum)
             let global = LossSummary(lossSum: totals[0], correct: Int(totals[1]), count: Int(totals[2]))
             step += 1
@@ -247,6 +250,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                 }
             }
             if stopReason != nil { break }
+            if step < totalSteps, let signal = StopRequest.agreed(totals[3...]) { try stopEarly(signal: signal) }
         }
         if hashEvery > 0 { try checkParametersAgree() }
         logger.info(
@@ -279,6 +283,9 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             switch faults.kind {
             case .nan: lossSum = .nan
             case .exit: throw FaultInjection.InjectedExit(rank: communicator.rank, step: step)
+            case .wait:
+                logger.warning("fault injection: rank \(communicator.rank) waits for a signal at step \(step)")
+                while stopRequest?.signal == nil { usleep(10_000) }
             case .hang:
                 logger.warning("fault injection: rank \(communicator.rank) hangs at step \(step)")
                 while true { sleep(60) }
@@ -328,6 +335,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
 
 /// A trainer of any scalar type, for code that picks the type at run time.
 public protocol TrainerProtocol: AnyObject {
+    var stopRequest: StopRequest? { get set }
     func attach(_ writer: RunWriter)
     func train() throws -> TrainingSummary
 }

@@ -32,7 +32,8 @@ public enum TrainingSession {
     public static func run(
         config: ResolvedConfig, resume: String? = nil, resumeOverrides: [String] = [], commandLine: [String],
         communicator: any Communicator, logger: Logger, observer: (any TrainingObserver)?,
-        logs: LogRecordBuffer? = nil, faults: FaultInjection? = nil, afterFailure: ((String) -> Void)? = nil
+        logs: LogRecordBuffer? = nil, faults: FaultInjection? = nil, stop: StopRequest? = nil,
+        afterFailure: ((String) -> Void)? = nil
     ) throws -> Outcome {
         var config = config
         var checkpoint: CheckpointFile?
@@ -73,6 +74,7 @@ public enum TrainingSession {
             isDouble
             ? try makeTrainer(Double.self, config, data, checkpoint, communicator, logger, observer, logs, faults)
             : try makeTrainer(Float.self, config, data, checkpoint, communicator, logger, observer, logs, faults)
+        trainer.stopRequest = stop
 
         let resumedRun = directory != nil
         if communicator.isCoordinator && directory == nil {
@@ -101,6 +103,14 @@ public enum TrainingSession {
             info.finish(status: "completed")
             if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
             return Outcome(summary: summary, runDirectory: directory?.path)
+        } catch let interrupted as TrainingInterrupted {
+            info.finish(status: "interrupted")
+            info.interruption = (interrupted.step, StopRequest.name(interrupted.signal))
+            if let directory {
+                try? AtomicFile.write(string: info.json, to: directory.runInfoPath)
+                afterFailure?(directory.path)
+            }
+            throw interrupted
         } catch {
             info.finish(status: "failed", error: "\(error)")
             if let directory {
@@ -151,6 +161,8 @@ public struct RunInfo: Sendable {
     public var error: String?
     /// Why a completed run ended before its planned steps (early stopping).
     public var stopReason: String?
+    /// The step after which training stopped on a signal, and the signal's name (status "interrupted").
+    public var interruption: (step: Int, signal: String)?
 
     public init(
         name: String, worldSize: Int, hosts: [String], seed: Int, commandLine: [String], resumedFromStep: Int? = nil
@@ -188,6 +200,10 @@ public struct RunInfo: Sendable {
         line.add("status", status)
         line.add("error", error)
         line.add("stop_reason", stopReason)
+        if let interruption {
+            line.add("step", interruption.step)
+            line.add("signal", interruption.signal)
+        }
         return line.description + "\n"
     }
 }

@@ -11,7 +11,7 @@ import Testing
         (["bench", "curvature", "--sizes", "4,-3,2"], "--sizes must be at least two positive integers"),
         (["bench", "curvature", "--sizes", "784"], "--sizes must be at least two positive integers"),
         (["bench", "curvature", "--batch=-1"], "--batch must be positive, not -1"),
-        (["bench", "curvature", "--partition", "rows"], "--partition must be tensor, layer or trivial"),
+        (["bench", "curvature", "--partition", "rows"], "The value 'rows' is invalid for '--partition <partition>'"),
         (["bench", "step", "--sizes", "784,abc,10"], "not '784,abc,10'"),
         (["bench", "step", "--steps", "0"], "--steps must be positive, not 0"),
         (["bench", "ddp", "--rounds", "0"], "--rounds must be positive, not 0"),

@@ -43,6 +43,8 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
     let copyViews: [(weight: ParameterView, bias: ParameterView?)]
     private var pass = ForwardPass<Scalar>()
     private var gradient: ParameterBuffer<Scalar>
+    /// How the gradient is summed over ranks (the layers are the body's, then the copies).
+    let buckets: GradientBuckets
     private var windowCopyLoss: [Double]
     private var windowCount = 0
 
@@ -52,7 +54,7 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
         sizes: [Int], activation: Activation, bias: Bool, initialization: Initialization, seed: UInt64,
         copies: Int, minRate: Double, maxRate: Double, kind: AlraoOptimizer<Scalar>.Kind, momentum: Double,
         dampening: Double, weightDecay: Double, beta1: Double, beta2: Double, epsilon: Double, classification: Bool,
-        variance: Double
+        variance: Double, bucketBytes: Int = 0, sharedMemory: Bool = false
     ) throws {
         guard sizes.count >= 3 else {
             throw ConfigError(location: "model.hidden", message: "Alrao needs at least one hidden layer (its body)")
@@ -92,6 +94,9 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
         }
         copyViews = (0..<copies).map { layout.views(ofLayer: bodyCount + $0) }
         gradient = ParameterBuffer(layout: layout)
+        buckets = GradientBuckets(
+            layout: layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes,
+            sharedMemory: sharedMemory)
 
         // Per-unit rates of the body, expanded to one per parameter (a unit's weights and bias share it).
         var bodyRates = [Scalar](repeating: 0, count: body.layout.count)
@@ -262,14 +267,42 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
     public func step(inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, context: StepContext) throws -> LossSummary {
         let forward = forward(inputs: inputs, targets: targets)
         try context.checkLocalLoss(forward.mixture)
-        let batch = inputs.rows
-        let hidden = body.outputs
         let scale = 1 / Double(context.globalBatch)
+        let communicator = context.communicator
+        // The one gradient-sum path (shared memory or MPI buckets); the optimizer reads `gradient`, so a
+        // shared sum is copied into it.
+        let summed = try buckets.backwardAndSum(into: &gradient, communicator: communicator) { g, _ in
+            writeGradient(into: g, forward: forward, targets: targets, scale: scale)
+        }
+        if case .shared(let sum) = summed.gradient {
+            gradient.values.withUnsafeMutableBufferPointer {
+                $0.baseAddress!.update(from: sum.baseAddress!, count: sum.count)
+            }
+        }
+        var copyLosses = forward.copyLossSums
+        let waitStart = DispatchTime.now().uptimeNanoseconds
+        try communicator.allReduce(&copyLosses, .sum)
+        lastCommunicationSeconds = summed.waited + Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
+        let skipped = Set((0..<copies).filter { !copyLosses[$0].isFinite })
+        optimizer.step(parameters: &parameters.values, gradient: gradient.values, skippedCopies: skipped)
+        let meanLosses = copyLosses.map { $0.isFinite ? $0 / Double(context.globalBatch) : .infinity }
+        switcher.update(meanLosses: meanLosses)
+        for k in 0..<copies { windowCopyLoss[k] += meanLosses[k] }
+        windowCount += 1
+        return forward.mixture
+    }
+
+    /// Writes the step's whole gradient into `g` (every element: the copies' by the gemm with beta 0 and the
+    /// bias sums, the body's by its backward pass, so nothing needs zeroing): each copy's own loss gradient
+    /// for the copy (detached features), the mixture's for the body.
+    private func writeGradient(
+        into g: UnsafeMutableBufferPointer<Scalar>, forward: Outputs, targets: LossTargets<Scalar>, scale: Double
+    ) {
+        let batch = pass.output.rows
+        let hidden = body.outputs
         let logPosterior = switcher.logPosterior
         let z = pass.output
 
-        // No zeroing of `gradient`: every element is written below (the copies' by the gemm with beta 0 and
-        // the bias sums, the body's by its backward pass).
         var dz = Matrix<Scalar>(rows: batch, columns: hidden)
         for k in 0..<copies {
             let f = forward.copyOutputs[k]
@@ -297,7 +330,7 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
                     }
                 }
             }
-            gradient.values.withUnsafeMutableBufferPointer { g in
+            do {
                 ownGradient.storage.withUnsafeBufferPointer { d in
                     z.storage.withUnsafeBufferPointer { x in
                         // dW_k = dG_kᵀ·z, db_k = dG_kᵀ·1 (z is not differentiated: the copy learns alone).
@@ -318,24 +351,10 @@ public final class AlraoMethod<Scalar: TrainingScalar>: TrainingMethod {
             }
         }
         parameters.values.withUnsafeBufferPointer { theta in
-            gradient.values.withUnsafeMutableBufferPointer { g in
+            do {
                 body.backward(pass, dOutput: dz, parameters: theta, layout: parameters.layout, into: g)
             }
         }
-
-        let communicator = context.communicator
-        var copyLosses = forward.copyLossSums
-        let waitStart = DispatchTime.now().uptimeNanoseconds
-        try communicator.allReduce(&gradient.values, .sum)
-        try communicator.allReduce(&copyLosses, .sum)
-        lastCommunicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - waitStart) / 1e9
-        let skipped = Set((0..<copies).filter { !copyLosses[$0].isFinite })
-        optimizer.step(parameters: &parameters.values, gradient: gradient.values, skippedCopies: skipped)
-        let meanLosses = copyLosses.map { $0.isFinite ? $0 / Double(context.globalBatch) : .infinity }
-        switcher.update(meanLosses: meanLosses)
-        for k in 0..<copies { windowCopyLoss[k] += meanLosses[k] }
-        windowCount += 1
-        return forward.mixture
     }
 
     public private(set) var lastCommunicationSeconds = 0.0

@@ -26,10 +26,13 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
     private var pass = ForwardPass<Scalar>()
     private var dOutput: Matrix<Scalar>?
     private var gradient: ParameterBuffer<Scalar>
+    /// How the gradient is summed over ranks.
+    let buckets: GradientBuckets
     private var record: JSONLine?
 
     public init(
-        model: MLP<Scalar>, loss: Loss, damping: Double, cgIterations: Int, cgTolerance: Double, adaptDamping: Bool
+        model: MLP<Scalar>, loss: Loss, damping: Double, cgIterations: Int, cgTolerance: Double, adaptDamping: Bool,
+        bucketBytes: Int = 0, sharedMemory: Bool = false
     ) throws {
         guard damping > 0 else { throw ConfigError(location: "optimizer.ggn_damping", message: "must be positive") }
         self.model = model
@@ -39,6 +42,9 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
         self.cgTolerance = cgTolerance
         self.adaptDamping = adaptDamping
         gradient = ParameterBuffer(layout: model.layout)
+        buckets = GradientBuckets(
+            layout: model.layout, scalarBytes: MemoryLayout<Scalar>.size, bucketBytes: bucketBytes,
+            sharedMemory: sharedMemory)
     }
 
     public var name: String { "gauss-newton" }
@@ -65,11 +71,12 @@ public final class GaussNewtonMethod<Scalar: TrainingScalar>: PlainModelMethod {
 
         let local = try context.forwardAndLoss(
             model, inputs: inputs, targets: targets, loss: loss, pass: &pass, dOutput: &dOutput)
-        model.backward(pass, dOutput: dOutput!, into: &gradient)
-        // Two all-reduces, not one of the gradient with the loss appended: on 3 ranks the longer vector is
-        // summed in another order (the last bits of the loss and of ρ changed).
-        var g = gradient.values.map(Double.init)
-        try sumOverRanks(&g)
+        // The gradient through the one gradient-sum path (in the model's dtype), then in Double for CG; the loss
+        // in its own all-reduce (appended to a longer vector, it would be summed in another order on 3 ranks).
+        let summed = try buckets.backwardAndSum(
+            model, pass, dOutput: dOutput!, into: &gradient, communicator: communicator)
+        waited += summed.waited
+        let g = summed.gradient.withValues(in: gradient) { $0.map(Double.init) }
         var lossBefore = [local.lossSum]
         try sumOverRanks(&lossBefore)
         let before = lossBefore[0]

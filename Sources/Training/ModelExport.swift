@@ -2,25 +2,25 @@ import Checkpoints
 import Cluster
 import Configuration
 import Datasets
-import Export
+public import Export
 import Foundation
-import Logging
+public import Logging
 import Methods
 import Networks
 import Tensors
-import Training
 
 /// What an export produced, for the command's summary.
-struct ExportOutcome {
-    let report: ExportReport
-    let directory: String
+public struct ExportOutcome {
+    public let report: ExportReport
+    public let directory: String
 }
 
 /// `partita export`: load a checkpoint, prune (structured, then unstructured), fine-tune with the training
 /// loop, calibrate, quantize to int8, check the int8 model's accuracy with the integer reference, and write
 /// `model.h`, `model.c` and `export.json` into a directory that appears whole or not at all.
-enum ModelExport {
-    static func run(_ request: ExportRequest, logger: Logger, observer: (any TrainingObserver)?) throws -> ExportOutcome
+public enum ModelExport {
+    public static func run(_ request: ExportRequest, logger: Logger, observer: (any TrainingObserver)?) throws
+        -> ExportOutcome
     {
         try request.validate()
         let checkpoint = try CheckpointFile.read(path: request.checkpointPath)
@@ -330,14 +330,5 @@ enum ModelExport {
             try? manager.removeItem(atPath: temporary)
             throw error
         }
-    }
-}
-
-/// Path arithmetic on the output directory. (`NSString.deletingLastPathComponent` traps on some relative
-/// paths in swift-corelibs-foundation, so URLs do it.)
-enum ExportPaths {
-    /// The directory that holds `path`: `.` for a bare name.
-    static func parent(of path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
     }
 }

@@ -1,34 +1,39 @@
-import Export
 import Foundation
 
 /// What `partita export` was asked to do, checked as a whole before anything is computed or written.
-struct ExportRequest {
-    var checkpointPath: String
-    var outputDirectory: String
+public struct ExportRequest: Sendable {
+    public var checkpointPath: String
+    public var outputDirectory: String
     /// `--prune units=F`: the fraction of each hidden layer's units to remove.
-    var units: Double?
+    public var units: Double?
     /// `--prune sparsity=F`: the fraction of weights to zero.
-    var sparsity: Double?
-    var scope: PruningScope = .layer
-    var fineTuneEpochs = 0
+    public var sparsity: Double?
+    public var scope: PruningScope = .layer
+    public var fineTuneEpochs = 0
     /// `--set key=value` for the fine-tuning run (optimizer.*, train.*, export.*).
-    var overrides: [String] = []
-    var granularity: WeightGranularity = .perChannel
-    var rounding: Rounding = .double
+    public var overrides: [String] = []
+    public var granularity: WeightGranularity = .perChannel
+    public var rounding: Rounding = .double
     /// `train`, `validation`, `test`, or a `.npy` file of raw features.
-    var calibration = "train"
-    var calibrationSamples = 1000
-    var percentile = 100.0
-    var prefix = "model"
-    var kernel: CEmitter.Kernel = .folded
+    public var calibration = "train"
+    public var calibrationSamples = 1000
+    public var percentile = 100.0
+    public var prefix = "model"
+    public var kernel: CEmitter.Kernel = .folded
     /// `--format c,tflite`.
-    var formats: [ExportFormat] = [.c, .tflite]
+    public var formats: [ExportFormat] = [.c, .tflite]
     /// `--test-vectors N`: the first N rows of the validation split (0: none).
-    var testVectorCount = 100
-    var force = false
+    public var testVectorCount = 100
+    public var force = false
+
+    /// The defaults for every option, exporting `checkpointPath` into `outputDirectory`.
+    public init(checkpointPath: String, outputDirectory: String) {
+        self.checkpointPath = checkpointPath
+        self.outputDirectory = outputDirectory
+    }
 
     /// `--prune KIND=FRACTION` arguments into `units` and `sparsity`.
-    mutating func parsePrune(_ arguments: [String]) throws(ExportError) {
+    public mutating func parsePrune(_ arguments: [String]) throws(ExportError) {
         for argument in arguments {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
@@ -59,7 +64,7 @@ struct ExportRequest {
     }
 
     /// Everything that can be checked without reading the checkpoint.
-    func validate() throws(ExportError) {
+    public func validate() throws(ExportError) {
         guard fineTuneEpochs >= 0 else {
             throw .invalidRequest(what: "--fine-tune-epochs \(fineTuneEpochs)", problem: "must be ≥ 0")
         }
@@ -103,5 +108,14 @@ struct ExportRequest {
                 what: "-o \(outputDirectory)",
                 problem: "already exists; choose another directory or pass --force to replace it")
         }
+    }
+}
+
+/// Path arithmetic on the output directory. (`NSString.deletingLastPathComponent` traps on some relative
+/// paths in swift-corelibs-foundation, so URLs do it.)
+public enum ExportPaths {
+    /// The directory that holds `path`: `.` for a bare name.
+    public static func parent(of path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
     }
 }

@@ -1,34 +1,73 @@
-import Cluster
-import Diagnostics
+public import Cluster
 import Foundation
 
-/// Runs the points of a `partita gaussianity` experiment across the ranks and formats the results.
+/// The KS experiment of the Gaussianity paper (`partita gaussianity`, methods.md section 1.5): runs its points
+/// across the ranks of a communicator and formats the results.
 ///
 /// Each point's samples 0..<N are cut into one contiguous block per rank; the blocks are gathered at rank 0
-/// in rank order, which gives exactly the samples one rank would have drawn (see `PropagationExperiment`).
-/// A configuration shared by several panels (e.g. widths [1, 2] in A and B) is simulated once.
-struct GaussianityExperiment {
-    struct Point {
-        /// nil for a single configuration given with --widths.
-        let panel: PropagationPanel?
+/// in rank order, which gives exactly the samples one rank would have drawn (see `PropagationExperiment`), so
+/// any number of ranks gives the same numbers. A configuration shared by several panels (e.g. widths [1, 2]
+/// in A and B) is simulated once.
+public struct GaussianityExperiment: Sendable {
+    public struct Point: Sendable {
+        /// nil for a single configuration (no panel).
+        public let panel: PropagationPanel?
         /// The panel's x value (the varying width).
-        let x: Int
-        let widths: [Int]
-        let network: PropagationExperiment.Network
+        public let x: Int
+        /// The hidden widths n₀, n₁, ...
+        public let widths: [Int]
+        public let network: PropagationExperiment.Network
+
+        public init(panel: PropagationPanel?, x: Int, widths: [Int], network: PropagationExperiment.Network) {
+            self.panel = panel
+            self.x = x
+            self.widths = widths
+            self.network = network
+        }
     }
 
-    struct Measurement {
-        let ks: Double
-        let mean: Double
-        let variance: Double
+    /// The KS distance of a point's N outputs to N(0, 1), and their mean and variance.
+    public struct Measurement: Sendable {
+        public let ks: Double
+        public let mean: Double
+        public let variance: Double
     }
 
-    let samples: Int
-    let seed: UInt64
-    let points: [Point]
+    public let samples: Int
+    public let seed: UInt64
+    public let points: [Point]
 
-    /// The measurements at rank 0 (nil on the other ranks).
-    func run(communicator: any Communicator) throws -> Result? {
+    public init(samples: Int, seed: UInt64, points: [Point]) {
+        self.samples = samples
+        self.seed = seed
+        self.points = points
+    }
+
+    /// The points of the panels: for each panel, each network, each of the panel's widths up to `maxWidth`.
+    public init(
+        samples: Int, seed: UInt64, networks: [PropagationExperiment.Network], panels: [PropagationPanel],
+        maxWidth: Int
+    ) {
+        var points = [Point]()
+        for panel in panels {
+            for network in networks {
+                for (x, widths) in panel.widths(maxWidth: maxWidth) {
+                    points.append(Point(panel: panel, x: x, widths: widths, network: network))
+                }
+            }
+        }
+        self.init(samples: samples, seed: seed, points: points)
+    }
+
+    /// One configuration of hidden widths for each network.
+    public init(samples: Int, seed: UInt64, networks: [PropagationExperiment.Network], widths: [Int]) {
+        self.init(
+            samples: samples, seed: seed,
+            points: networks.map { Point(panel: nil, x: 0, widths: widths, network: $0) })
+    }
+
+    /// The measurements at rank 0 (nil on the other ranks). Collective: every rank calls it.
+    public func run(communicator: any Communicator) throws -> Result? {
         let started = Date()
         let rank = communicator.rank
         let size = communicator.size
@@ -65,29 +104,30 @@ struct GaussianityExperiment {
             rows: points.map { ($0, measured[Key(network: $0.network, widths: $0.widths)]!) })
     }
 
-    struct Result {
-        let samples: Int
-        let seed: UInt64
-        let ranks: Int
-        let seconds: Double
-        let rows: [(point: Point, measurement: Measurement)]
+    /// The measurements of every point, in the order of `points`, and how they were made.
+    public struct Result: Sendable {
+        public let samples: Int
+        public let seed: UInt64
+        public let ranks: Int
+        public let seconds: Double
+        public let rows: [(point: Point, measurement: Measurement)]
 
         /// E[D] under the null hypothesis, √(π/2)·ln 2/√N ≈ 0.8687/√N.
-        var noiseFloor: Double { (Double.pi / 2).squareRoot() * log(2.0) / Double(samples).squareRoot() }
+        public var noiseFloor: Double { (Double.pi / 2).squareRoot() * log(2.0) / Double(samples).squareRoot() }
 
-        var networks: [PropagationExperiment.Network] {
+        public var networks: [PropagationExperiment.Network] {
             var seen = [PropagationExperiment.Network]()
             for row in rows where !seen.contains(row.point.network) { seen.append(row.point.network) }
             return seen
         }
 
-        var panels: [PropagationPanel] {
+        public var panels: [PropagationPanel] {
             var seen = [PropagationPanel]()
             for row in rows { if let panel = row.point.panel, !seen.contains(panel) { seen.append(panel) } }
             return seen
         }
 
-        var markdown: String {
+        public var markdown: String {
             var lines = [
                 String(
                     format: "KS distance of the output to N(0, 1): %d samples per configuration (noise floor ≈ %.4f), "
@@ -121,7 +161,7 @@ struct GaussianityExperiment {
             return lines.joined(separator: "\n")
         }
 
-        var json: String {
+        public var json: String {
             let results = rows.map { point, m in
                 var line = JSONLine()
                 line.add("panel", point.panel?.rawValue)
@@ -144,7 +184,7 @@ struct GaussianityExperiment {
         }
 
         /// The figure spec of `partita plot`: one panel per panel, one series per network, KS on a log axis.
-        var figureSpec: String {
+        public var figureSpec: String {
             let panelsJSON = panels.map { panel in
                 let series = networks.map { network in
                     let points = rows.filter { $0.point.panel == panel && $0.point.network == network }
