@@ -97,7 +97,7 @@ public enum ModelExport {
         let bundle = ExportBundle(
             emitter: emitter, formats: request.formats, normalization: inputNormalization(data.normalization),
             testVectors: vectors, description: "partita export: " + emitter.summary)
-        let directory = try write(request) { temporary in
+        let directory = try AtomicFile.writeDirectory(request.outputDirectory) { temporary in
             try bundle.write(into: temporary)
             let measured =
                 request.formats.contains(.c)
@@ -117,7 +117,7 @@ public enum ModelExport {
             try report.json.write(toFile: temporary + "/export.json", atomically: false, encoding: .utf8)
             return report
         }
-        return ExportOutcome(report: directory.report, directory: directory.path)
+        return ExportOutcome(report: directory.result, directory: directory.path)
     }
 
     /// Fine-tunes `model` for `--fine-tune-epochs` with the checkpoint's config (its hidden sizes replaced by
@@ -301,34 +301,5 @@ public enum ModelExport {
         }
         if !request.overrides.isEmpty { settings["fine_tune_overrides"] = request.overrides.joined(separator: " ") }
         return settings
-    }
-
-    /// Writes the output into a temporary sibling directory and renames it into place, so the directory
-    /// appears whole or not at all; with `--force` an existing one is replaced only once the new one is
-    /// complete.
-    static func write<Result>(
-        _ request: ExportRequest, _ body: (String) throws -> Result
-    ) throws -> (path: String, report: Result) {
-        let manager = FileManager.default
-        let target = request.outputDirectory
-        let parent = ExportPaths.parent(of: target)
-        let name = URL(fileURLWithPath: target).standardizedFileURL.lastPathComponent
-        let temporary = parent + "/.\(name).partial-\(UUID().uuidString)"
-        try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
-        do {
-            let result = try body(temporary)
-            if manager.fileExists(atPath: target) {
-                let old = parent + "/.\(name).old-\(UUID().uuidString)"
-                try manager.moveItem(atPath: target, toPath: old)
-                try manager.moveItem(atPath: temporary, toPath: target)
-                try? manager.removeItem(atPath: old)
-            } else {
-                try manager.moveItem(atPath: temporary, toPath: target)
-            }
-            return (target, result)
-        } catch {
-            try? manager.removeItem(atPath: temporary)
-            throw error
-        }
     }
 }
