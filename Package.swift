@@ -27,6 +27,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let realModule = Target.Dependency.product(name: "RealModule", package: "swift-numerics")
+let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 
 let package = Package(
     name: "partita",
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: - C libraries (module maps only: no logic in C)
@@ -63,6 +65,8 @@ let package = Package(
         .target(name: "MPI", dependencies: ["CMPI", "Cluster"]),
         .target(name: "Optimizers", dependencies: ["Networks", "Tensors", realModule]),
         .target(name: "Export", dependencies: ["Networks", "Tensors", realModule]),
+        // The generated protobuf code is committed (deploy/regenerate-protos); no build plugin runs.
+        .target(name: "TensorBoard", dependencies: [swiftProtobuf], exclude: ["Protos"]),
         .target(name: "Configuration", dependencies: ["Networks", "Tensors", "Export", yams]),
         .target(name: "Checkpoints", dependencies: ["Configuration", "Networks", "Optimizers", "Tensors"]),
         .target(
@@ -75,7 +79,7 @@ let package = Package(
             name: "Training",
             dependencies: [
                 "Tensors", "Datasets", "Networks", "Curvature", "Optimizers", "Cluster", logging, "Diagnostics",
-                "Export", "Configuration", "Checkpoints", "Methods",
+                "Export", "Configuration", "Checkpoints", "Methods", "TensorBoard", "Reports",
             ]),
         .target(name: "Reports", dependencies: ["Cluster"]),
         .target(
@@ -119,8 +123,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "Training", "Networks", "Datasets", "Configuration", "Checkpoints", "Methods",
+                "TestSupport", "Training", "Networks", "Datasets", "Configuration", "Checkpoints", "Methods", "Reports",
             ]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Cluster", "TestSupport"]),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["Diagnostics", "Networks", "Tensors", "TestSupport", "Cluster"]),

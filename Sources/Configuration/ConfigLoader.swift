@@ -93,7 +93,7 @@ public enum ConfigLoader {
                     location: at(source, body), message: "section '\(sectionName)' must be a mapping of key: value")
             }
             var seenKeys = Set<String>()
-            for (keyNode, valueNode) in keys {
+            for (keyNode, valueNode) in flattened(keys, in: section) {
                 guard let keyName = keyNode.scalar?.string else {
                     throw ConfigError(location: at(source, keyNode), message: "keys must be plain words")
                 }
@@ -104,6 +104,23 @@ public enum ConfigLoader {
                     throw ConfigError(location: at(source, keyNode), message: "key '\(key.path)' appears twice")
                 }
                 config.set(key.path, try convert(valueNode, for: key, at: at(source, valueNode)))
+            }
+        }
+    }
+
+    /// The key/value pairs of a section, with a group's mapping (`early_stopping: {metric: ..., patience: 3}`)
+    /// spelled as the schema's dotted keys (`early_stopping.metric`, `early_stopping.patience`).
+    static func flattened(_ keys: Node.Mapping, in section: ConfigSchema.Section) -> [(Node, Node)] {
+        keys.flatMap { keyNode, valueNode -> [(Node, Node)] in
+            guard case .mapping(let group) = valueNode, let name = keyNode.scalar?.string,
+                section.keys.contains(where: { $0.name.hasPrefix(name + ".") })
+            else { return [(keyNode, valueNode)] }
+            return group.map { subkey, value in
+                var dotted = subkey
+                if let sub = subkey.scalar?.string {
+                    dotted = .scalar(Node.Scalar(name + "." + sub, Tag(.str), .plain, subkey.mark))
+                }
+                return (dotted, value)
             }
         }
     }

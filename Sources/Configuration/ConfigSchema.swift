@@ -224,7 +224,7 @@ extension ConfigSchema {
                     defaultValue: .number(300),
                     help:
                         "Seconds a collective may wait for the other ranks before the job is ended as hung (0: never)."),
-            ]),
+            ] + trainOutputKeys),
         diagnosticsSection,
         Section(
             name: "export",

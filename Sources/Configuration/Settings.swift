@@ -166,12 +166,22 @@ public struct TrainSettings: Sendable, Decodable, Equatable {
     public let bucketMB: Double
     public let allreduce: AllReduce
     public let collectiveTimeout: Double
+    /// Whether the run mirrors its records into TensorBoard event files (`tensorboard/`).
+    public let tensorboard: Bool
+    /// `split.field:max|min` of the evaluation whose best checkpoint is kept (empty: none).
+    public let keepBest: String
+    /// `split.field:max|min` early stopping watches (empty: none), its patience and least improvement.
+    public let earlyStoppingMetric: String
+    public let earlyStoppingPatience: Int
+    public let earlyStoppingMinDelta: Double
 
     /// `bucket_mb` in bytes.
     public var bucketBytes: Int { Int(bucketMB * 1_048_576) }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, allreduce
+        case epochs, allreduce, tensorboard
+        case keepBest = "keep_best", earlyStoppingMetric = "early_stopping.metric"
+        case earlyStoppingPatience = "early_stopping.patience", earlyStoppingMinDelta = "early_stopping.min_delta"
         case maxSteps = "max_steps", logEvery = "log_every", evalEvery = "eval_every"
         case checkpointEvery = "checkpoint_every", keepCheckpoints = "keep_checkpoints"
         case hashCheckEvery = "hash_check_every", bucketMB = "bucket_mb", collectiveTimeout = "collective_timeout"

@@ -8,10 +8,12 @@ public import Cluster
 public enum RunLifecycle {
     /// Runs `body` inside the run directory's lifecycle. Only the coordinator has a `directory`; the other
     /// ranks run `body` alone. `afterFailure` gets the directory's path once `run.json` says the run failed
-    /// or was interrupted (the command writes the report then). Errors from `body` are rethrown.
+    /// or was interrupted (the command writes the report then). `stopReason` says why a completed run ended
+    /// before its planned steps (early stopping), for run.json. Errors from `body` are rethrown.
     public static func run<Result>(
         in directory: RunDirectory?, info: RunInfo, configText: String,
-        afterFailure: ((String) -> Void)? = nil, _ body: () throws -> Result
+        afterFailure: ((String) -> Void)? = nil, stopReason: (Result) -> String? = { _ in nil },
+        _ body: () throws -> Result
     ) throws -> Result {
         var info = info
         if let directory {
@@ -20,6 +22,7 @@ public enum RunLifecycle {
         }
         do {
             let result = try body()
+            info.stopReason = stopReason(result)
             info.finish(status: "completed")
             if let directory { try AtomicFile.write(string: info.json, to: directory.runInfoPath) }
             return result

@@ -10,6 +10,7 @@ extension RunWriter {
     func recordGaussianity(_ line: JSONLine) throws {
         if gaussianityWriter == nil { gaussianityWriter = try LineWriter(path: gaussianityPath) }
         try gaussianityWriter!.append(line.description)
+        try tensorBoard?.mirror(gaussianity: line)
     }
 
     /// Replaces `gaussianity-probe.json`: `{"step": S, "layers": [{"layer": 0, "samples": [...]}, ...]}`.
@@ -20,5 +21,6 @@ extension RunWriter {
         try AtomicFile.write(
             string: "{\"step\":\(step),\"layers\":[\n" + layers.joined(separator: ",\n") + "\n]}\n",
             to: gaussianityProbePath)
+        try tensorBoard?.mirror(preactivations: samples, step: step)
     }
 }

@@ -26,6 +26,8 @@ public final class RunWriter {
 
     /// `gaussianity.jsonl`, opened by the first `recordGaussianity`.
     var gaussianityWriter: LineWriter?
+    /// The TensorBoard event file every record is mirrored into (`startTensorBoard`), if on.
+    var tensorBoard: TensorBoardMirror?
     private var collector: RankLogCollector?
     private var rankWriters: [Int: LineWriter] = [:]
 
@@ -37,6 +39,7 @@ public final class RunWriter {
             case .append(let rank, let lines):
                 if rankWriters[rank] == nil { rankWriters[rank] = try LineWriter(path: directory.rankLogPath(rank)) }
                 for line in lines { try rankWriters[rank]!.append(line) }
+                try tensorBoard?.mirror(rank: rank, logLines: lines)
             case .malformed(let rank, let byteCount):
                 let note = LogRecord(
                     time: Date().timeIntervalSince1970, rank: 0, level: "warning",
@@ -50,6 +53,7 @@ public final class RunWriter {
 
     public func record(_ line: JSONLine) throws {
         try metrics.append(line.description)
+        try tensorBoard?.mirror(metrics: line)
     }
 
     /// Writes a checkpoint atomically, points `latest` at it, and deletes the oldest beyond the retention.

@@ -43,6 +43,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
     let faults: FaultInjection?
     /// The Gaussianity diagnostics (`diagnostics.gaussianity_every` > 0).
     let gaussianity: GaussianityProbe?
+    /// The best checkpoint and early stopping (`train.keep_best`, `train.early_stopping`).
+    var monitor: RunMonitor
     /// Asks this rank to stop after the current step (signals); the ranks agree on it every step.
     public var stopRequest: StopRequest?
 
@@ -77,6 +79,8 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         learningRates = LearningRateSchedule(settings.optimizer, totalSteps: planned)
         let maxSteps = settings.train.maxSteps
         totalSteps = maxSteps > 0 ? min(maxSteps, planned) : planned
+        monitor = try RunMonitor(
+            settings.train, isClassification: isClassification, hasValidation: !data.validationRows.isEmpty)
         communicator.setCollectiveTimeout(settings.train.collectiveTimeout)
         gaussianity =
             settings.diagnostics.gaussianityEvery > 0
@@ -157,6 +161,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
         var lastCheckpoint: String?
         var lastValidation: EvaluationResult?
         var epochLoss = LossSummary()
+        var stopReason: String?
         if step == 0 { try measureGaussianity() }
 
         while step < totalSteps {
@@ -230,10 +235,12 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             if (evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && epochEnded) || step == totalSteps {
                 if !data.validationRows.isEmpty {
                     lastValidation = try evaluate(data.source, rows: data.validationRows, split: "validation")
+                    stopReason = try lastValidation.flatMap(monitorEvaluation)
                 }
+                try writer?.recordParameters(method.parameters, step: step)
             }
             if hashEvery > 0 && step % hashEvery == 0 { try checkParametersAgree() }
-            if (checkpointEvery > 0 && step % checkpointEvery == 0) || step == totalSteps {
+            if (checkpointEvery > 0 && step % checkpointEvery == 0) || step == totalSteps || stopReason != nil {
                 if let writer {
                     let path = try writer.saveCheckpoint(
                         step: step, parameters: method.parameters, methodName: method.name, state: method.state,
@@ -242,6 +249,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
                     observer?.checkpointDidSave(path: path, step: step)
                 }
             }
+            if stopReason != nil { break }
             if step < totalSteps, let signal = StopRequest.agreed(totals[3...]) { try stopEarly(signal: signal) }
         }
         if hashEvery > 0 { try checkParametersAgree() }
@@ -260,7 +268,7 @@ public final class Trainer<Scalar: TrainingScalar>: TrainerProtocol {
             steps: step, finalTrainingLoss: lastTrainingLoss, validation: lastValidation, test: testResult,
             seconds: seconds,
             samplesPerSecond: Double((step - startStep) * schedule.globalBatch) / max(seconds, 1e-12),
-            lastCheckpoint: lastCheckpoint)
+            lastCheckpoint: lastCheckpoint, stopReason: stopReason)
         observer?.trainingDidFinish(summary)
         try gatherLogs()
         return summary

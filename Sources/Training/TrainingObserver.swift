@@ -46,6 +46,8 @@ public struct TrainingSummary: Sendable {
     public let seconds: Double
     public let samplesPerSecond: Double
     public let lastCheckpoint: String?
+    /// Why the run ended before its planned steps (early stopping), nil when it ran them all.
+    public var stopReason: String? = nil
 }
 
 /// Receives a run's progress, to draw a progress bar or print lines. Only the coordinator (rank 0) has one;

@@ -22,6 +22,7 @@ public enum TrainingSession {
     public static let resumableKeys: Set<String> = [
         "train.epochs", "train.max_steps", "train.log_every", "train.eval_every", "train.checkpoint_every",
         "train.keep_checkpoints", "train.hash_check_every", "train.bucket_mb", "train.collective_timeout",
+        "train.tensorboard",
     ]
 
     /// Trains from `config`, or resumes the run in `resume` (whose config.yaml, with `resumeOverrides` on top,
@@ -86,13 +87,17 @@ public enum TrainingSession {
             logger.info(resumedRun ? "resuming run" : "run directory", metadata: ["path": "\(directory.path)"])
         }
         let summary = try RunLifecycle.run(
-            in: directory, info: info, configText: config.yaml, afterFailure: afterFailure
+            in: directory, info: info, configText: config.yaml, afterFailure: afterFailure,
+            stopReason: { (summary: TrainingSummary) in summary.stopReason }
         ) {
             if let directory {
-                trainer.attach(
-                    try RunWriter(
-                        directory: directory, keepCheckpoints: settings.train.keepCheckpoints,
-                        resumeStep: checkpoint?.step))
+                let writer = try RunWriter(
+                    directory: directory, keepCheckpoints: settings.train.keepCheckpoints,
+                    resumeStep: checkpoint?.step)
+                if settings.train.tensorboard {
+                    try writer.startTensorBoard(config: config, startStep: checkpoint?.step ?? 0)
+                }
+                trainer.attach(writer)
             }
             return try trainer.train()
         }
@@ -137,6 +142,8 @@ public struct RunInfo: Sendable {
     var end: Date?
     public var status = "running"
     public var error: String?
+    /// Why a completed run ended before its planned steps (early stopping).
+    public var stopReason: String?
     /// The step after which training stopped on a signal, and the signal's name (status "interrupted").
     public var interruption: (step: Int, signal: String)?
 
@@ -175,6 +182,7 @@ public struct RunInfo: Sendable {
         line.add("end", end.map { formatter.string(from: $0) })
         line.add("status", status)
         line.add("error", error)
+        line.add("stop_reason", stopReason)
         if let interruption {
             line.add("step", interruption.step)
             line.add("signal", interruption.signal)

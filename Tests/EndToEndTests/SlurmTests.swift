@@ -179,7 +179,10 @@ import Training
         #expect(try slurm("scontrol", ["update", "JobId=\(job.id)", "StartTime=now"]).status == 0)
         // Gone from the queue after the requeued run (its output says it resumed), not before it started.
         #expect(
-            try eventually { output(job.output).contains("resuming \(run)") && (try state(job.id)) == nil },
+            try eventually {
+                guard output(job.output).contains("resuming \(run)") else { return false }
+                return try state(job.id) == nil
+            },
             "job \(job.id): \(output(job.output))")
         let log = output(job.output)
         #expect(log.contains("resuming \(run) (restart 1)"), "\(log)")
