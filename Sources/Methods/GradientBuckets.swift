@@ -24,6 +24,8 @@ public struct GradientBuckets: Sendable, Equatable {
 
     /// In the order they become ready (last layers first).
     public let buckets: [Bucket]
+    /// The first layer with parameters: its bucket is ready only when backward is over.
+    var firstLayer: Int { buckets.last?.readyAfterLayer ?? 0 }
     /// Whether `backwardAndSum` may sum through memory shared by the ranks of a host (`SharedSum`); only
     /// with one bucket, since that sum is not overlapped with backward.
     public let sharedMemory: Bool
@@ -36,14 +38,17 @@ public struct GradientBuckets: Sendable, Equatable {
         var buckets = [Bucket]()
         var end: Int?
         var bytes = 0
-        for layer in stride(from: layout.layerCount - 1, through: 0, by: -1) {
+        // A layer without parameters (a pool, an activation of a layer stack) completes nothing; the bucket
+        // of the first layer with parameters is the last one.
+        let first = layout.views.map(\.layer).min() ?? 0
+        for layer in stride(from: layout.layerCount - 1, through: first, by: -1) {
             let views = layout.views.filter { $0.layer == layer }
             guard let lower = views.map(\.offset).min(), let upper = views.map({ $0.range.upperBound }).max() else {
                 continue
             }
             if end == nil { end = upper }
             bytes += (upper - lower) * scalarBytes
-            if bucketBytes > 0 && bytes >= bucketBytes || layer == 0 {
+            if bucketBytes > 0 && bytes >= bucketBytes || layer == first {
                 buckets.append(Bucket(range: lower..<end!, readyAfterLayer: layer))
                 end = nil
                 bytes = 0
@@ -78,14 +83,14 @@ extension GradientBuckets {
     /// and the communicator offers one (backward writes straight into the shared contribution, so nothing
     /// is copied), otherwise with `backwardAndAllReduce` into `gradient`. Returns where the sum is and the
     /// seconds spent communicating after backward.
-    public func backwardAndSum<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+    public func backwardAndSum<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, _ pass: Network.Pass, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
     ) throws -> (gradient: SummedGradient<Scalar>, waited: Double) {
         if sharedMemory && communicator.size > 1,
             let shared = try communicator.sharedSum(count: model.layout.count, of: Scalar.self)
         {
-            model.backward(pass, dOutput: dOutput, into: shared.contribution)
+            model.backpropagate(pass, dOutput: dOutput, into: shared.contribution) { _ in }
             let start = DispatchTime.now().uptimeNanoseconds
             let sum = try shared.reduce()
             return (.shared(sum), Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -100,21 +105,21 @@ extension GradientBuckets {
     /// pending ones are tested between layers (Open MPI progresses them only inside MPI calls), and all are
     /// awaited before returning; the last bucket is reduced by `finish`. Returns the seconds spent
     /// communicating after backward.
-    public func backwardAndAllReduce<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+    public func backwardAndAllReduce<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, _ pass: Network.Pass, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
     ) throws -> Double {
         guard communicator.size > 1 else {
-            model.backward(pass, dOutput: dOutput, into: &gradient)
+            model.backpropagate(pass, dOutput: dOutput, into: &gradient)
             return 0
         }
         return try gradient.values.withUnsafeMutableBufferPointer { g in
             var pending = [any PendingCollective]()
             var failure: (any Error)?
-            model.backward(pass, dOutput: dOutput, into: g) { layer in
+            model.backpropagate(pass, dOutput: dOutput, into: g) { layer in
                 guard failure == nil else { return }
                 do {
-                    for bucket in buckets where bucket.readyAfterLayer == layer && layer > 0 {
+                    for bucket in buckets where bucket.readyAfterLayer == layer && layer > firstLayer {
                         let part = UnsafeMutableBufferPointer(rebasing: g[bucket.range])
                         pending.append(try communicator.startAllReduce(part, .sum))
                     }
@@ -136,7 +141,7 @@ extension GradientBuckets {
         _ g: UnsafeMutableBufferPointer<Scalar>, communicator: any Communicator
     ) throws {
         var pending = [any PendingCollective]()
-        for bucket in buckets where bucket.readyAfterLayer > 0 {
+        for bucket in buckets where bucket.readyAfterLayer > firstLayer {
             pending.append(try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum))
         }
         try finish(pending, lastBucketOf: g, communicator: communicator)
@@ -151,7 +156,7 @@ extension GradientBuckets {
         communicator: any Communicator
     ) throws {
         for collective in pending { try collective.wait() }
-        for bucket in buckets where bucket.readyAfterLayer == 0 {
+        for bucket in buckets where bucket.readyAfterLayer == firstLayer {
             try communicator.allReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum)
         }
     }
@@ -161,12 +166,12 @@ extension StepContext {
     /// The first half of a data-parallel step: `model` forward on this rank's share into `pass`, the loss
     /// with its gradient `(1/globalBatch)·∂(Σ_n ℓ_n)/∂f` into `dOutput` (reallocated only when the batch's
     /// shape changes: the loss overwrites every element), and `checkLocalLoss`. Returns this rank's loss.
-    public func forwardAndLoss<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
-        pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?
+    public func forwardAndLoss<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        pass: inout Network.Pass, dOutput: inout Matrix<Scalar>?
     ) throws -> LossSummary {
         model.forward(inputs, into: &pass)
-        let outputs = model.architecture.outputs
+        let outputs = model.outputCount
         if dOutput?.rows != inputs.rows || dOutput?.columns != outputs {
             dOutput = Matrix(rows: inputs.rows, columns: outputs)
         }
@@ -180,9 +185,9 @@ extension StepContext {
 extension GradientBuckets {
     /// A data-parallel step up to the update: `StepContext.forwardAndLoss`, then `backwardAndSum`. Returns
     /// this rank's loss, where the summed gradient is and the seconds spent communicating after backward.
-    public func lossAndSummedGradient<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
-        context: StepContext, pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?,
+    public func lossAndSummedGradient<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        context: StepContext, pass: inout Network.Pass, dOutput: inout Matrix<Scalar>?,
         gradient: inout ParameterBuffer<Scalar>
     ) throws -> (local: LossSummary, gradient: SummedGradient<Scalar>, waited: Double) {
         let local = try context.forwardAndLoss(
