@@ -6,7 +6,8 @@ import Training
 struct ShowConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Print the resolved config (every key, defaults filled in), or the reference of all keys.",
+        abstract:
+            "Print the resolved config (every key, defaults filled in) and the model summary, or the reference of all keys.",
         discussion: "Checks a config without training: errors are reported exactly as `partita train` would.")
 
     @Argument(help: "A YAML config file (default: the built-in defaults).")
@@ -26,7 +27,10 @@ struct ShowConfig: ParsableCommand {
             return
         }
         try Runtime.reportingErrors {
-            Console.output(try ConfigLoader.load(path: config, overrides: overrides).yaml, terminator: "")
+            let resolved = try ConfigLoader.load(path: config, overrides: overrides)
+            Console.output(resolved.yaml, terminator: "")
+            // The model summary as YAML comments, so the output stays a config that `partita train` reads.
+            Console.output(try ModelSummary.lines(resolved).map { "# " + $0 }.joined(separator: "\n"))
         }
     }
 }
