@@ -201,18 +201,6 @@ extension MethodFactory {
     static func layerStackMethod<Scalar: TrainingScalar>(
         _ stack: LayerStack, _ settings: Settings, data: PreparedData, loss: Loss, as type: Scalar.Type
     ) throws -> any TrainingMethod<Scalar> {
-        guard [.sgd, .adam].contains(settings.optimizer.name) else {
-            throw ConfigError(
-                location: "optimizer.name",
-                message: "\(settings.optimizer.name.rawValue) does not train model.layers yet (issue 15 adds Alrao "
-                    + "and vi, issue 16 grouped-newton and gauss-newton); use sgd or adam, or model.hidden")
-        }
-        if settings.diagnostics.gaussianityEvery > 0 {
-            throw ConfigError(
-                location: "diagnostics.gaussianity_every",
-                message: "the Gaussianity probe measures MLPs only for now (issue 15 adds conv layers); set it to 0 "
-                    + "with model.layers")
-        }
         let model = Sequential<Scalar>(
             stack, initialization: settings.model.initializer, seed: UInt64(settings.run.seed))
         let optimizer = try firstOrderOptimizer(
