@@ -28,7 +28,10 @@ extension Layer {
         }
         func size(_ word: String?, _ what: String) throws(LayerError) -> Size2D {
             guard let word else { throw fail("\(kind) needs \(what) (K or KHxKW), got nothing") }
-            let parts = word.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { Int($0) }
+            let parts = word.lowercased().split(
+                omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "×" }
+            )
+            .map { Int($0) }
             switch parts.count {
             case 1: if let k = parts[0], k > 0 { return .square(k) }
             case 2: if let h = parts[0], let w = parts[1], h > 0, w > 0 { return Size2D(h, w) }
@@ -101,6 +104,13 @@ extension Layer {
             let pool = Pool2D(size: window, stride: stride, padding: options.padding)
             self = kind.hasPrefix("max") ? .maxPool2D(pool) : .averagePool2D(pool)
         default:
+            let simple: Set = ["globalavgpool", "global_average_pool", "flatten", "relu6"]
+            guard simple.contains(kind) || Activation(name: kind, weibullTheta: weibullTheta) != nil else {
+                throw fail(
+                    "unknown layer '\(kind)'; the layers are dense, conv2d, conv1d, depthwise, maxpool, avgpool, "
+                        + "maxpool1d, avgpool1d, globalavgpool, flatten, relu6 and the activations "
+                        + Activation.names.joined(separator: ", "))
+            }
             guard words.isEmpty else { throw fail("\(kind) takes no options, got '\(words.joined(separator: " "))'") }
             switch kind {
             case "globalavgpool", "global_average_pool": self = .globalAveragePool
@@ -108,10 +118,7 @@ extension Layer {
             case "relu6": self = .relu6
             default:
                 guard let activation = Activation(name: kind, weibullTheta: weibullTheta) else {
-                    throw fail(
-                        "unknown layer '\(kind)'; the layers are dense, conv2d, conv1d, depthwise, maxpool, avgpool, "
-                            + "maxpool1d, avgpool1d, globalavgpool, flatten, relu6 and the activations "
-                            + Activation.names.joined(separator: ", "))
+                    throw fail("unknown layer '\(kind)'")  // unreachable: checked above
                 }
                 self = .activation(activation)
             }
