@@ -6,8 +6,7 @@ import Training
 struct ShowConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract:
-            "Print the resolved config (every key, defaults filled in) and the model summary, or the reference of all keys.",
+        abstract: "Print the resolved config (every key, defaults filled in), or the reference of all keys.",
         discussion: "Checks a config without training: errors are reported exactly as `partita train` would.")
 
     @Argument(help: "A YAML config file (default: the built-in defaults).")
