@@ -38,8 +38,14 @@ struct StepBenchmarkCommand: ParsableCommand {
     @Option(help: "Steps per round.")
     var steps = 5
 
+    @Option(help: "A convolutional network instead of the MLP: lenet5 or dscnn (Fashion-MNIST shapes).")
+    var model: String?
+
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, not \(steps)") }
+        if let model, LayerStackBenchmark.presets[model] == nil {
+            throw ValidationError("--model must be lenet5 or dscnn, not \(model)")
+        }
     }
 
     func run() throws {
@@ -48,6 +54,10 @@ struct StepBenchmarkCommand: ParsableCommand {
             Console.error("warning: this is a debug build; numbers are only meaningful with `swift build -c release`")
         #endif
         let load = MachineLoad.summary()
+        if let model {
+            try runStack(model, batch: batch, rounds: rounds, load: load)
+            return
+        }
         let result =
             dtype == .float64
             ? try StepBenchmark.run(Double.self, sizes: sizes, batch: batch, rounds: rounds, stepsPerRound: steps)
@@ -63,6 +73,28 @@ struct StepBenchmarkCommand: ParsableCommand {
             String(
                 format: "same GEMMs alone:  %8.2f ms  (%.1f GFLOP/s)", 1000 * result.gemmSeconds, result.gemmGigaflops))
         Console.output(String(format: "GEMM share of the step: %.1f%%", 100 * result.gemmShare))
+    }
+}
+
+extension StepBenchmarkCommand {
+    /// `--model lenet5|dscnn`: a layer stack's step in wall and thread CPU time.
+    func runStack(_ name: String, batch: Int, rounds: Int, load: String) throws {
+        guard let stack = try LayerStackBenchmark.preset(name) else { return }  // checked by validate()
+        let result =
+            dtype == .float64
+            ? try LayerStackBenchmark.run(Double.self, stack: stack, batch: batch, rounds: rounds, stepsPerRound: steps)
+            : try LayerStackBenchmark.run(Float.self, stack: stack, batch: batch, rounds: rounds, stepsPerRound: steps)
+        let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "(unset)"
+        Console.output(
+            "\(name) (\(stack.parameterCount) parameters, \(stack.macs) MACs/sample), batch \(batch), "
+                + "\(dtype.rawValue), OPENBLAS_NUM_THREADS=\(threads)")
+        Console.output("median of \(rounds) rounds of \(steps) steps each; before the run: \(load)")
+        Console.output(
+            String(
+                format: "training step:  %8.2f ms wall (%.0f samples/s), %8.2f ms thread CPU (%.0f samples/CPU-s)",
+                1000 * result.stepSeconds, result.samplesPerSecond, 1000 * result.stepCPUSeconds,
+                result.samplesPerCPUSecond))
+        Console.output(String(format: "forward alone:  %8.2f ms thread CPU", 1000 * result.forwardCPUSeconds))
     }
 }
 

@@ -26,7 +26,10 @@ struct ShowConfig: ParsableCommand {
             return
         }
         try Runtime.reportingErrors {
-            Console.output(try ConfigLoader.load(path: config, overrides: overrides).yaml, terminator: "")
+            let resolved = try ConfigLoader.load(path: config, overrides: overrides)
+            Console.output(resolved.yaml, terminator: "")
+            // The model summary as YAML comments, so the output stays a config that `partita train` reads.
+            Console.output(try ModelSummary.lines(resolved).map { "# " + $0 }.joined(separator: "\n"))
         }
     }
 }

@@ -11,6 +11,7 @@ extension ConfigLoader {
                 location: "model.weibull_theta",
                 message: "\(activation) has no fitted activation for θ = \(WeibullPair.format(theta)); \(valid)")
         }
+        _ = try config.typed().model.layers()  // a layer spec that does not parse is an error before any data
     }
 
     /// `valid θ: 2.05, 2.1, ...` when `Activation(name:weibullTheta:)` rejects the Weibull-paired activation

@@ -179,6 +179,17 @@ public enum ConfigLoader {
             }
             guard items.count >= minimumCount else { throw mismatch(found) }
             return .integerList(items)
+        case .stringList:
+            if case .sequence(let sequence) = node {
+                var items = [String]()
+                for item in sequence {
+                    guard let text = item.scalar?.string else { throw mismatch("a list holding \(describe(item))") }
+                    items.append(text)
+                }
+                return .stringList(items)
+            }
+            guard let text = node.scalar?.string else { throw mismatch(found) }
+            return .stringList(text.isEmpty ? [] : [text])
         }
     }
 

@@ -131,11 +131,20 @@ extension ConfigSchema {
                     help: "For gaussian-classes: standard deviation of the class means (noise has unit variance)."),
             ]),
         Section(
-            name: "model", help: "The network: a multilayer perceptron with a linear output layer.",
+            name: "model",
+            help: "The network: a multilayer perceptron with a linear output layer, or a list of layers.",
             keys: [
                 .init(
                     section: "model", name: "hidden", type: .integerList(1...Int.max, minimumCount: 0),
-                    defaultValue: .integerList([128, 64]), help: "Hidden layer widths, input side first."),
+                    defaultValue: .integerList([128, 64]),
+                    help: "Hidden layer widths, input side first (the MLP shorthand, used when `layers` is empty)."),
+                .init(
+                    section: "model", name: "layers", type: .stringList, defaultValue: .stringList([]),
+                    help: "The network as a list of layers, input side first, one spec each: `conv2d 6 5x5 same`, "
+                        + "`conv1d 16 5`, `depthwise 3x3 stride 2 same`, `maxpool 2`, `avgpool 2`, `globalavgpool`, "
+                        + "`flatten`, `dense 120`, `relu6` or an activation name (see *Layer specs* above). The "
+                        + "input shape comes from the data and the last layer must output one value per class or "
+                        + "target. Empty: `hidden` and `activation` (an MLP). sgd and adam only for now."),
                 .init(
                     section: "model", name: "activation",
                     type: .choice([

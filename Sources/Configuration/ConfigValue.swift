@@ -5,6 +5,7 @@ public enum ConfigValue: Hashable, Sendable, CustomStringConvertible {
     case boolean(Bool)
     case string(String)
     case integerList([Int])
+    case stringList([String])
 
     /// The value as written into the resolved `config.yaml` (valid YAML, re-readable by `ConfigLoader`).
     public var description: String {
@@ -14,6 +15,7 @@ public enum ConfigValue: Hashable, Sendable, CustomStringConvertible {
         case .boolean(let v): v ? "true" : "false"
         case .string(let v): Self.quoteIfNeeded(v)
         case .integerList(let v): "[" + v.map(String.init).joined(separator: ", ") + "]"
+        case .stringList(let v): "[" + v.map(Self.quoteIfNeeded).joined(separator: ", ") + "]"
         }
     }
 
@@ -61,6 +63,8 @@ public enum ConfigType: Hashable, Sendable {
     case choice([String])
     /// A list of integers, each in `range`, with at least `minimumCount` entries.
     case integerList(ClosedRange<Int>, minimumCount: Int)
+    /// A list of strings (e.g. one layer spec each); a single string is a list of one.
+    case stringList
 
     /// How the type reads in messages and docs: "an integer in 1...1000", "one of sgd, adam".
     public var phrase: String {
@@ -82,6 +86,7 @@ public enum ConfigType: Hashable, Sendable {
         case .integerList(let range, let minimum):
             let element = range.lowerBound == .min ? "integers" : "integers ≥ \(range.lowerBound)"
             return minimum > 0 ? "a list of \(element) (at least \(minimum))" : "a list of \(element), e.g. [128, 64]"
+        case .stringList: return "a list of strings"
         }
     }
 }

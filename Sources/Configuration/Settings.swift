@@ -100,6 +100,8 @@ public struct ModelSettings: Sendable, Decodable, Equatable {
     }
 
     public let hidden: [Int]
+    /// The layer specs of `model.layers` as written; `layers()` parses them. Empty: the MLP of `hidden`.
+    public let layerSpecs: [String]
     /// The activation's name as written (`relu`, `weibull-odd`, ...); `ModelSettings.activation(...)` in
     /// `Methods` resolves it with `weibullTheta`.
     public let activationName: String
@@ -114,6 +116,7 @@ public struct ModelSettings: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case hidden, bias, dtype, loss
+        case layerSpecs = "layers"
         case activationName = "activation", initialization = "init", sigmaW = "sigma_w", sigmaB = "sigma_b"
         case weibullTheta = "weibull_theta", nllVariance = "nll_variance"
     }
@@ -230,6 +233,20 @@ extension ModelSettings {
                         .map { "; " + $0 } ?? ""))
         }
         return activation
+    }
+
+    /// The layers of `model.layers`, parsed (`Layer(spec:index:weibullTheta:)`); empty for the MLP shorthand.
+    /// Shapes are checked once the data's sample shape is known (`ModelFactory.stack`).
+    public func layers() throws(ConfigError) -> [Layer] {
+        var layers = [Layer]()
+        for (index, spec) in layerSpecs.enumerated() {
+            do {
+                layers.append(try Layer(spec: spec, index: index, weibullTheta: weibullTheta))
+            } catch {
+                throw ConfigError(location: "model.layers", message: error.description)
+            }
+        }
+        return layers
     }
 
     /// The weight initialization `init` names, with its parameters.

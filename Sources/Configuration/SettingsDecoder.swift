@@ -102,6 +102,12 @@ struct SectionContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             }
             return list
         }
+        if T.self == [String].self {
+            guard case .stringList(let v) = try value(key), let list = v as? T else {
+                throw mismatch(key, "a list of strings")
+            }
+            return list
+        }
         // String-backed enums (closed choices) and the other scalar types decode from one value.
         return try T(from: ValueDecoder(container: self, key: key))
     }
@@ -118,7 +124,8 @@ struct SectionContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { UInt64(try decode(Int.self, forKey: key)) }
 
     func unsupported(_ key: Key) -> ConfigError {
-        ConfigError(location: path(key), message: "settings use Int, Double, Bool, String, [Int] and enums only")
+        ConfigError(
+            location: path(key), message: "settings use Int, Double, Bool, String, [Int], [String] and enums only")
     }
 
     func nestedContainer<NestedKey: CodingKey>(

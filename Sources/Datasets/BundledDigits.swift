@@ -23,8 +23,10 @@ public enum BundledDigits {
                 problem: "the bundled digits file is missing: copy the partita_Datasets.resources directory from "
                     + "the build folder next to the partita executable")
         }
-        return try Dataset.csv(
+        var digits = try Dataset.csv(
             path: path, labelColumn: -1, header: .absent, labels: .classes, classCount: classCount, name: name)
+        digits.sampleShape = .image(height: 8, width: 8, channels: 1)  // 8×8 grey-level images, row by row
+        return digits
     }
 
     /// Where the file is. SwiftPM's generated `Bundle.module` would stop the program with `fatalError` when

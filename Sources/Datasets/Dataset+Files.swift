@@ -10,6 +10,7 @@ public enum LabelKind: Sendable {
 
 extension Dataset {
     /// A data set from two `.npy` files: features `(count, ...)` (trailing dimensions flattened) and labels.
+    /// Features `(count, T, C)` are signals and `(count, H, W, C)` images (`sampleShape`).
     ///
     /// Integer labels (`|u1`, `<i8`) of shape `(count,)` or `(count, 1)` become classes; float labels
     /// (`<f4`, `<f8`) become values `(count, outputs)`. Both files are memory-mapped (see `NpyFile`).
@@ -22,14 +23,17 @@ extension Dataset {
         features: String, labels: String, classCount: Int? = nil, name: String? = nil,
         cacheDirectory: String? = DecompressionCache.defaultDirectory()
     ) throws -> Dataset {
-        try fromTables(
-            features: NpyFile.read(path: features, cacheDirectory: cacheDirectory),
-            labels: NpyFile.read(path: labels, cacheDirectory: cacheDirectory), labelsPath: labels,
+        let table = try NpyFile.read(path: features, cacheDirectory: cacheDirectory)
+        var dataset = try fromTables(
+            features: table, labels: NpyFile.read(path: labels, cacheDirectory: cacheDirectory), labelsPath: labels,
             classCount: classCount, name: name ?? features)
+        dataset.sampleShape = .npy(table.sampleDimensions)
+        return dataset
     }
 
     /// A data set from two IDX files (raw or gzip-compressed), images `(count, ...)` and labels `(count)`, as
-    /// MNIST ships them. Unsigned-byte and integer labels become classes, float labels values.
+    /// MNIST ships them. Unsigned-byte and integer labels become classes, float labels values. Images
+    /// `(count, H, W)` have the sample shape `(H, W, 1)`, `(count, H, W, C)` `(H, W, C)`.
     ///
     /// - Parameters:
     ///   - classCount: for integer labels; `nil` infers the largest label + 1.
@@ -39,10 +43,12 @@ extension Dataset {
         images: String, labels: String, classCount: Int? = nil, name: String? = nil,
         cacheDirectory: String? = DecompressionCache.defaultDirectory()
     ) throws -> Dataset {
-        try fromTables(
-            features: IDXFile.read(path: images, cacheDirectory: cacheDirectory),
-            labels: IDXFile.read(path: labels, cacheDirectory: cacheDirectory), labelsPath: labels,
+        let table = try IDXFile.read(path: images, cacheDirectory: cacheDirectory)
+        var dataset = try fromTables(
+            features: table, labels: IDXFile.read(path: labels, cacheDirectory: cacheDirectory), labelsPath: labels,
             classCount: classCount, name: name ?? images)
+        dataset.sampleShape = .idx(table.sampleDimensions)
+        return dataset
     }
 
     /// A data set from one CSV file (see `CSVFile`): one cell per feature plus a label cell.

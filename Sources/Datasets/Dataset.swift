@@ -83,6 +83,9 @@ public struct Dataset: Sendable {
     public let features: FeatureStorage
     /// One per sample.
     public let targets: Targets
+    /// The shape of one sample (an image or a signal) when the source gives one, nil for plain feature
+    /// vectors; its element count is `featureCount`.
+    public internal(set) var sampleShape: SampleShape?
 
     /// A data set after checking that features and targets describe the same samples and that class labels
     /// lie in `0..<classCount`. Errors name `name`.
@@ -138,8 +141,10 @@ public struct Dataset: Sendable {
                 Matrix(rows: indices.count, columns: values.columns, storage: indices.flatMap { values.row($0) }))
         }
         // The rows come from a checked data set, so the checks in `init` hold.
-        return Dataset(
+        var subset = Dataset(
             checkedName: name ?? self.name, features: features.copying(rows: indices), targets: subsetTargets)
+        subset.sampleShape = sampleShape
+        return subset
     }
 
     /// A data set whose consistency the caller guarantees.

@@ -66,6 +66,9 @@ public struct FeatureStorage: Sendable {
     let source: ByteSource
     /// Where element `(0, 0)` starts inside `source`.
     let byteOffset: Int
+    /// The dimensions of one sample as the file stores them (`[28, 28]` for IDX images, `[H, W, C]` for a
+    /// `.npy` of shape `(N, H, W, C)`), whose product is `columns`; nil when the file gives none beyond the row.
+    public internal(set) var sampleDimensions: [Int]?
 
     /// A table over `source`'s bytes from `byteOffset` on, which must hold at least `rows·columns` elements.
     init(rows: Int, columns: Int, elementType: ElementType, source: ByteSource, byteOffset: Int) {
@@ -228,9 +231,11 @@ public struct FeatureStorage: Sendable {
     public func rows(_ range: Range<Int>) -> FeatureStorage {
         precondition(
             range.lowerBound >= 0 && range.upperBound <= rows, "FeatureStorage.rows: \(range) outside 0..<\(rows)")
-        return FeatureStorage(
+        var part = FeatureStorage(
             rows: range.count, columns: columns, elementType: elementType, source: source,
             byteOffset: byteOffset + range.lowerBound * rowByteCount)
+        part.sampleDimensions = sampleDimensions
+        return part
     }
 
     /// The selected rows copied, in their stored type, into a new table in owned memory (e.g. a subsample).
@@ -247,7 +252,9 @@ public struct FeatureStorage: Sendable {
                 }
             }
         }
-        return FeatureStorage(rows: indices.count, columns: columns, elementType: elementType, bytes: bytes)
+        var copy = FeatureStorage(rows: indices.count, columns: columns, elementType: elementType, bytes: bytes)
+        copy.sampleDimensions = sampleDimensions
+        return copy
     }
 
     /// Converts `count` consecutive elements of `type` starting at `start` to `Double`. The switch is outside

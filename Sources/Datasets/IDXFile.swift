@@ -18,7 +18,7 @@ public enum IDXFile {
     {
         let (source, wasCompressed) = try DataFile.load(path: path, cacheDirectory: cacheDirectory)
         let holder = wasCompressed ? "decompressed file" : "file"
-        return try source.withUnsafeBytes { bytes in
+        var storage = try source.withUnsafeBytes { bytes in
             guard bytes.count >= 4 else {
                 throw DataError.truncated(
                     path: path,
@@ -99,6 +99,14 @@ public enum IDXFile {
                 return FeatureStorage(rows: rows, columns: columns, int64: values)
             }
         }
+        // The header was checked above: its extents after the sample count are one sample's dimensions.
+        let dimensions = source.withUnsafeBytes { bytes in
+            (1..<Int(bytes[3])).map {
+                Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self)))
+            }
+        }
+        if dimensions.count > 1 { storage.sampleDimensions = dimensions }
+        return storage
     }
 }
 

@@ -65,9 +65,11 @@ public enum NpyFile {
                         + "of data, \(wasCompressed ? "decompressed " : "")file holds \(available)")
             }
             let columns = header.shape.dropFirst().reduce(1, *)
-            return FeatureStorage(
+            var storage = FeatureStorage(
                 rows: rows, columns: columns, elementType: elementType, source: source,
                 byteOffset: header.dataOffset)
+            if header.shape.count > 2 { storage.sampleDimensions = Array(header.shape.dropFirst()) }
+            return storage
         }
     }
 

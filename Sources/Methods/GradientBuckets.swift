@@ -52,6 +52,10 @@ public struct GradientBuckets: Sendable, Equatable {
         self.buckets = buckets
         self.sharedMemory = sharedMemory && buckets.count == 1
     }
+
+    /// The first layer with parameters: its bucket is final only when backward is over, so it is reduced last
+    /// with a blocking all-reduce.
+    var firstLayer: Int { buckets.last?.readyAfterLayer ?? 0 }
 }
 
 /// Where `GradientBuckets.backwardAndSum` left the gradient summed over all ranks.
@@ -101,13 +105,13 @@ extension GradientBuckets {
         return (.inBuffer, waited)
     }
 
-    /// `backwardAndSum` for a plain network's backward pass.
-    public func backwardAndSum<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+    /// `backwardAndSum` for a network's backward pass (an `MLP` or a layer stack).
+    public func backwardAndSum<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, _ pass: Network.Pass, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
     ) throws -> (gradient: SummedGradient<Scalar>, waited: Double) {
         try backwardAndSum(into: &gradient, communicator: communicator) { g, layerCompleted in
-            model.backward(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
+            model.backpropagate(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
         }
     }
 
@@ -130,7 +134,8 @@ extension GradientBuckets {
             backward(g) { layer in
                 guard failure == nil else { return }
                 do {
-                    for (index, bucket) in buckets.enumerated() where bucket.readyAfterLayer == layer && layer > 0 {
+                    for (index, bucket) in buckets.enumerated()
+                    where bucket.readyAfterLayer == layer && layer > firstLayer {
                         let part = UnsafeMutableBufferPointer(rebasing: g[bucket.range])
                         pending.append(try communicator.startAllReduce(part, .sum))
                         started.insert(index)
@@ -147,13 +152,13 @@ extension GradientBuckets {
         }
     }
 
-    /// `backwardAndAllReduce` for a plain network's backward pass.
-    public func backwardAndAllReduce<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, _ pass: ForwardPass<Scalar>, dOutput: Matrix<Scalar>,
+    /// `backwardAndAllReduce` for a network's backward pass (an `MLP` or a layer stack).
+    public func backwardAndAllReduce<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, _ pass: Network.Pass, dOutput: Matrix<Scalar>,
         into gradient: inout ParameterBuffer<Scalar>, communicator: any Communicator
     ) throws -> Double {
         try backwardAndAllReduce(into: &gradient, communicator: communicator) { g, layerCompleted in
-            model.backward(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
+            model.backpropagate(pass, dOutput: dOutput, into: g, layerCompleted: layerCompleted)
         }
     }
 
@@ -164,7 +169,7 @@ extension GradientBuckets {
     ) throws {
         var pending = [any PendingCollective]()
         var started = Set<Int>()
-        for (index, bucket) in buckets.enumerated() where bucket.readyAfterLayer > 0 {
+        for (index, bucket) in buckets.enumerated() where bucket.readyAfterLayer > firstLayer {
             pending.append(try communicator.startAllReduce(UnsafeMutableBufferPointer(rebasing: g[bucket.range]), .sum))
             started.insert(index)
         }
@@ -191,12 +196,12 @@ extension StepContext {
     /// The first half of a data-parallel step: `model` forward on this rank's share into `pass`, the loss
     /// with its gradient `(1/globalBatch)·∂(Σ_n ℓ_n)/∂f` into `dOutput` (reallocated only when the batch's
     /// shape changes: the loss overwrites every element), and `checkLocalLoss`. Returns this rank's loss.
-    public func forwardAndLoss<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
-        pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?
+    public func forwardAndLoss<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        pass: inout Network.Pass, dOutput: inout Matrix<Scalar>?
     ) throws -> LossSummary {
         model.forward(inputs, into: &pass)
-        let outputs = model.architecture.outputs
+        let outputs = model.outputCount
         if dOutput?.rows != inputs.rows || dOutput?.columns != outputs {
             dOutput = Matrix(rows: inputs.rows, columns: outputs)
         }
@@ -210,9 +215,9 @@ extension StepContext {
 extension GradientBuckets {
     /// A data-parallel step up to the update: `StepContext.forwardAndLoss`, then `backwardAndSum`. Returns
     /// this rank's loss, where the summed gradient is and the seconds spent communicating after backward.
-    public func lossAndSummedGradient<Scalar: TrainingScalar>(
-        _ model: MLP<Scalar>, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
-        context: StepContext, pass: inout ForwardPass<Scalar>, dOutput: inout Matrix<Scalar>?,
+    public func lossAndSummedGradient<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>(
+        _ model: Network, inputs: Matrix<Scalar>, targets: LossTargets<Scalar>, loss: Loss,
+        context: StepContext, pass: inout Network.Pass, dOutput: inout Matrix<Scalar>?,
         gradient: inout ParameterBuffer<Scalar>
     ) throws -> (local: LossSummary, gradient: SummedGradient<Scalar>, waited: Double) {
         let local = try context.forwardAndLoss(

@@ -98,6 +98,9 @@ public enum MethodFactory {
                 message: "gradual pruning works with optimizer.name sgd or adam, not \(method.rawValue)")
         }
         let initialization = settings.model.initializer
+        if let stack = try ModelFactory.stack(settings, data: data) {
+            return try layerStackMethod(stack, settings, data: data, loss: loss, as: Scalar.self)
+        }
         switch method {
         case .vi:
             let architecture = try ModelFactory.architecture(settings, data: data)
@@ -167,16 +170,9 @@ public enum MethodFactory {
         case .sgd, .adam:
             let model = MLP<Scalar>(
                 try ModelFactory.architecture(settings, data: data), initialization: initialization, seed: seed)
-            var optimizer = try ModelFactory.optimizer(
-                settings.optimizer, rule: method == .adam ? .adam : .sgd, as: Scalar.self)
-            let planned = settings.train.epochs * max(1, data.trainRows.count / settings.data.batchSize)
-            if let pruning = try PruningOptimizer<Scalar>.schedule(settings.export, plannedSteps: planned) {
-                optimizer = PruningOptimizer(
-                    wrapping: optimizer, schedule: pruning, scope: settings.export.pruneScope,
-                    layers: PruningOptimizer<Scalar>.prunedLayers(
-                        settings.export, layerCount: model.architecture.layerCount),
-                    layout: model.layout)
-            }
+            let optimizer = try firstOrderOptimizer(
+                settings, data: data, prunedLayers: Array(0..<model.architecture.layerCount), layout: model.layout,
+                as: Scalar.self)
             return StandardMethod(
                 model: model, optimizer: optimizer, loss: loss, bucketBytes: bucketBytes, sharedMemory: sharedMemory)
         }
@@ -184,6 +180,37 @@ public enum MethodFactory {
 }
 
 extension MethodFactory {
+    /// `optimizer.name` (sgd or adam), wrapped in the gradual pruning masks when `export.final_sparsity` is
+    /// set; `layers` are the layers with weights, in order (the last one is left out unless
+    /// `export.prune_output_layer`).
+    static func firstOrderOptimizer<Scalar: TrainingScalar>(
+        _ settings: Settings, data: PreparedData, prunedLayers layers: [Int], layout: ParameterLayout,
+        as type: Scalar.Type
+    ) throws -> any Optimizer<Scalar> {
+        let optimizer = try ModelFactory.optimizer(
+            settings.optimizer, rule: settings.optimizer.name == .adam ? .adam : .sgd, as: Scalar.self)
+        let planned = settings.train.epochs * max(1, data.trainRows.count / settings.data.batchSize)
+        guard let pruning = try PruningOptimizer<Scalar>.schedule(settings.export, plannedSteps: planned) else {
+            return optimizer
+        }
+        let pruned = PruningOptimizer<Scalar>.prunedLayers(settings.export, layerCount: layers.count).map { layers[$0] }
+        return PruningOptimizer(
+            wrapping: optimizer, schedule: pruning, scope: settings.export.pruneScope, layers: pruned, layout: layout)
+    }
+
+    /// The method for a network of `model.layers`: sgd or adam (and gradual pruning) on a `Sequential`.
+    static func layerStackMethod<Scalar: TrainingScalar>(
+        _ stack: LayerStack, _ settings: Settings, data: PreparedData, loss: Loss, as type: Scalar.Type
+    ) throws -> any TrainingMethod<Scalar> {
+        let model = Sequential<Scalar>(
+            stack, initialization: settings.model.initializer, seed: UInt64(settings.run.seed))
+        let optimizer = try firstOrderOptimizer(
+            settings, data: data, prunedLayers: stack.parameterizedLayers, layout: model.layout, as: Scalar.self)
+        return SequentialMethod(
+            model: model, optimizer: optimizer, loss: loss, bucketBytes: settings.train.bucketBytes,
+            sharedMemory: settings.train.allreduce == .sharedMemory)
+    }
+
     /// The partition `gn_partition` (and `gn_groups`) names.
     public static func partition(
         _ settings: GroupedNewtonSettings, layout: ParameterLayout

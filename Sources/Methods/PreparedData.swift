@@ -50,6 +50,17 @@ public struct PreparedData: Sendable {
 
     public var inputCount: Int { source.featureCount }
 
+    /// The shape of one input sample for a layer stack: the data's image or signal shape (`Dataset.sampleShape`),
+    /// or the vector `(inputCount)` for plain features.
+    public var inputShape: TensorShape {
+        switch source.sampleShape {
+        case .image(let height, let width, let channels):
+            .image(height: height, width: width, channels: channels)
+        case .signal(let length, let channels): .signal(time: length, channels: channels)
+        case nil: .vector(inputCount)
+        }
+    }
+
     /// The network inputs `(rows.count, inputs)` and targets of `rows` of `dataset`, normalized.
     public func batch<Scalar: BLASScalar>(
         _ dataset: Dataset, rows: [Int], as type: Scalar.Type = Scalar.self

@@ -46,6 +46,8 @@ import Testing
             return "x"
         case (.integerList(let range, _), .integerList(let value)):
             return "[" + (value + [range.lowerBound]).map(String.init).joined(separator: ", ") + "]"
+        case (.stringList, .stringList(let value)):
+            return "[" + (value + ["flatten"]).joined(separator: ", ") + "]"
         default:
             return nil
         }
