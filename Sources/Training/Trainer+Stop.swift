@@ -7,7 +7,7 @@ extension Trainer {
     /// checkpoint exists already), sends every rank's log records, and throws `TrainingInterrupted`. A
     /// collective: every rank calls it at the same step.
     func stopEarly(signal: Int32) throws -> Never {
-        if config.integer("train.hash_check_every") > 0 { try checkParametersAgree() }
+        if settings.train.hashCheckEvery > 0 { try checkParametersAgree() }
         if let writer, !FileManager.default.fileExists(atPath: writer.directory.checkpointPath(step: step)) {
             let path = try writer.saveCheckpoint(
                 step: step, parameters: method.parameters, methodName: method.name, state: method.state,
