@@ -162,11 +162,11 @@ import Training
     /// same delivery: SIGTERM to the job's steps, not the batch script): the ranks checkpoint, the script
     /// requeues the job, and the requeued job (same id) resumes to the parameters of the uninterrupted run,
     /// bit for bit. Slurm makes a requeued job wait about two minutes before it may start again; the test
-    /// moves its start time to now.
+    /// moves its start time to now. Disabled: on the local cluster the requeued job sometimes stays pending
+    /// past 180 s although released with StartTime=now (2 of 4 clean CI runs on 2026-12-07).
     @Test(
         .disabled(
-            "flaky on the local cluster: the requeued job sometimes stays pending past 180 s although it was "
-                + "released with StartTime=now (2 of 4 clean CI runs on 2026-12-07); to be fixed under issue 19"))
+            "flaky on the local cluster: the requeued job can stay pending past 180 s (issue 19)"))
     func preemptedJobRequeuesAndResumesBitIdentically() throws {
         let job = try submit(["--requeue", "--signal=TERM@30", "--time=5"], fault: "wait:rank=0:step=10")
         #expect(
