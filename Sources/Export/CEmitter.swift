@@ -159,8 +159,12 @@ public struct CEmitter: Sendable {
     }
 
     /// `<prefix>_requantize`: MultiplyByQuantizedMultiplier with the model's rounding.
-    var requantizeFunction: String {
-        switch model.rounding {
+    var requantizeFunction: String { Self.requantizeFunction(prefix: prefix, rounding: model.rounding) }
+
+    /// `<prefix>_requantize`, MultiplyByQuantizedMultiplier with `rounding`: the one C text of it, used by the
+    /// MLP emitter and the CNN kernels (`CKernels`).
+    static func requantizeFunction(prefix: String, rounding: Rounding) -> String {
+        switch rounding {
         case .double:
             return """
                 /* MultiplyByQuantizedMultiplier(x, multiplier, shift): x * multiplier * 2^shift / 2^31 with TFLite Micro's

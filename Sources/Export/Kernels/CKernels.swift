@@ -24,26 +24,7 @@ public enum CKernels {
             int32_t input_offset, output_offset, act_min, act_max;
         } \(p)_window_t;
 
-        /* MultiplyByQuantizedMultiplier with TFLite Micro's double rounding. */
-        static int32_t \(p)_requantize(int32_t x, int32_t multiplier, int32_t shift)
-        {
-            const int32_t left = shift > 0 ? shift : 0;
-            const int32_t right = shift > 0 ? 0 : -shift;
-            const int32_t a = (int32_t)((uint32_t)x << left);
-            int32_t high;
-            if (a == INT32_MIN && multiplier == INT32_MIN) {
-                high = INT32_MAX;
-            } else {
-                const int64_t ab = (int64_t)a * (int64_t)multiplier;
-                const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-                high = (int32_t)((ab + nudge) / ((int64_t)1 << 31));
-            }
-            const int32_t mask = (int32_t)(((int64_t)1 << right) - 1);
-            const int32_t remainder = high & mask;
-            const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
-            return (high >> right) + (remainder > threshold ? 1 : 0);
-        }
-
+        \(CEmitter.requantizeFunction(prefix: p, rounding: .double))
         static int8_t \(p)_finish(const \(p)_window_t *p, int32_t acc, int32_t multiplier, int32_t shift)
         {
             acc = \(p)_requantize(acc, multiplier, shift) + p->output_offset;
