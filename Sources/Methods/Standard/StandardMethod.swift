@@ -4,20 +4,28 @@ public import Networks
 public import Optimizers
 public import Tensors
 
-/// Plain data-parallel training: forward, loss, backward with the gradient summed over ranks (through
-/// host-shared memory or the bucketed all-reduce, see `GradientBuckets.backwardAndSum`), then one optimizer
-/// step (SGD or Adam) on the flat buffer.
-public final class StandardMethod<Scalar: TrainingScalar>: PlainModelMethod {
-    public private(set) var model: MLP<Scalar>
+/// Plain data-parallel training of a dense network (`model.hidden`).
+public typealias StandardMethod<Scalar: TrainingScalar> = FirstOrderMethod<Scalar, MLP<Scalar>>
+
+/// Plain data-parallel training of a layer stack (`model.layers`: convolutions, pools, dense layers), whose
+/// tensors are `layers.N.weight` and `layers.N.bias`.
+public typealias SequentialMethod<Scalar: TrainingScalar> = FirstOrderMethod<Scalar, Sequential<Scalar>>
+
+/// Plain data-parallel training of any network: forward, loss, backward with the gradient summed over ranks
+/// (through host-shared memory or the bucketed all-reduce, see `GradientBuckets.backwardAndSum`; a layer
+/// without parameters completes no bucket), then one optimizer step (SGD or Adam, possibly wrapped in the
+/// gradual pruning masks) on the flat buffer.
+public final class FirstOrderMethod<Scalar: TrainingScalar, Network: TrainableNetwork<Scalar>>: TrainingMethod {
+    public private(set) var model: Network
     public private(set) var optimizer: any Optimizer<Scalar>
     public let loss: Loss
     public let buckets: GradientBuckets
     private var gradient: ParameterBuffer<Scalar>
-    private var pass = ForwardPass<Scalar>()
+    private var pass = Network.Pass()
     private var dOutput: Matrix<Scalar>?
 
     public init(
-        model: MLP<Scalar>, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int, sharedMemory: Bool = false
+        model: Network, optimizer: any Optimizer<Scalar>, loss: Loss, bucketBytes: Int, sharedMemory: Bool = false
     ) {
         self.model = model
         self.optimizer = optimizer
@@ -63,7 +71,9 @@ public final class StandardMethod<Scalar: TrainingScalar>: PlainModelMethod {
     /// Softmax of the outputs, for classifiers.
     public func predictiveProbabilities(inputs: Matrix<Scalar>) -> Matrix<Double>? {
         guard loss.isClassification else { return nil }
-        return Self.softmax(model.forward(inputs).output)
+        var fresh = Network.Pass()
+        model.forward(inputs, into: &fresh)
+        return Self.softmax(fresh.output)
     }
 
     /// The loss and, for classifiers, the softmax of the same forward pass's outputs.
@@ -88,3 +98,6 @@ public final class StandardMethod<Scalar: TrainingScalar>: PlainModelMethod {
         try optimizer.restore(state)
     }
 }
+
+/// A dense network's method exposes its `MLP`: what a run exports.
+extension FirstOrderMethod: PlainModelMethod where Network == MLP<Scalar> {}
